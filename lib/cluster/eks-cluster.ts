@@ -1,0 +1,325 @@
+import { Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { NodeMode, NodeModeType } from '../compute/node-mode';
+import { allowCloudWatchLogs } from '../network/customer-vpc';
+import { acknowledge } from '../private/acknowledge';
+import { isIpv4Cidr } from '../private/cidr';
+import { PropErrors } from '../private/prop-errors';
+import { checkSpansTwoAzs, privateSubnetSelection } from '../private/subnets';
+import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-version';
+
+/** All five control-plane log types. */
+const ALL_LOG_TYPES = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
+
+/**
+ * Props of {@link EksCluster}.
+ */
+export interface EksClusterProps {
+  /**
+   * The customer VPC. The control plane's network interfaces go into its private subnets (isolated
+   * subnets for a private cluster), which must span at least 2 Availability Zones.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where the control plane's network interfaces go.
+   *
+   * @default - the VPC's private subnets in every AZ (isolated ones when it has no private subnets)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * How the cluster gets compute: managed node groups, self-managed nodes, Fargate or Auto Mode.
+   *
+   * @default NodeMode.managed()
+   */
+  readonly nodeMode?: NodeMode;
+
+  /**
+   * The Kubernetes version. Must be one of `SUPPORTED_KUBERNETES_VERSIONS`.
+   *
+   * @default DEFAULT_KUBERNETES_VERSION (1.36)
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * The cluster's name: 1 to 100 characters, a letter or digit first, then letters, digits,
+   * hyphens and underscores. Changing it replaces the cluster.
+   *
+   * @default - a name derived from the construct path, stable across deploys
+   */
+  readonly clusterName?: string;
+
+  /**
+   * CIDR blocks allowed to reach the public API endpoint. When empty, the endpoint is private
+   * only and is reachable from inside the VPC (and networks connected to it).
+   *
+   * @default - no public endpoint
+   */
+  readonly publicAccessCidrs?: string[];
+
+  /**
+   * Allow `0.0.0.0/0` in `publicAccessCidrs`, opening the API endpoint to the whole internet
+   * (still behind authentication). Meant for short-lived experiments only.
+   *
+   * @default false
+   */
+  readonly allowPublicEndpointFromAnywhere?: boolean;
+
+  /**
+   * KMS key that envelope-encrypts Kubernetes secrets in etcd and the control-plane log group. A
+   * key you bring must let the cluster role use it and, for the logs, CloudWatch Logs.
+   *
+   * @default - a new customer-managed key with yearly rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Retention of the control-plane log group (api, audit, authenticator, controllerManager,
+   * scheduler logs).
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * IAM principals (role or user ARNs) that get an access entry with the cluster admin policy.
+   * The identity that deploys the stack gets no implicit admin access.
+   *
+   * @default - none: only the roles you grant, and the kubectl provider's role when there is one
+   */
+  readonly clusterAdminPrincipalArns?: string[];
+
+  /**
+   * The kubectl Lambda layer that matches `version` (for example `KubectlV36Layer` from
+   * `@aws-cdk/lambda-layer-kubectl-v36`). Setting it adds the kubectl provider, which Helm charts
+   * and Kubernetes manifests need. Without it the stack has no kubectl Lambda.
+   *
+   * @default - no kubectl provider
+   */
+  readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * What happens to the cluster, its KMS key and its log group when they leave the stack. For a
+   * throw-away dev stack use `RemovalPolicy.DESTROY`, which also turns deletion protection off.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * EKS deletion protection: the cluster cannot be deleted until it is turned off.
+   *
+   * @default - true, unless `removalPolicy` is `DESTROY`
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * An EKS cluster (the control plane) with production defaults.
+ *
+ * It wraps aws-eks-v2's `Cluster` (a native `AWS::EKS::Cluster`) and replaces the defaults that
+ * are unsafe in production: the API endpoint is private, secrets are encrypted with a rotating
+ * customer-managed key, all five control-plane log types go to an encrypted log group with
+ * retention, authentication uses access entries with no implicit admin, and the cluster, key and
+ * log group are retained with deletion protection on.
+ */
+export class EksCluster extends Construct {
+  /** The underlying aws-eks-v2 cluster, for everything this construct does not wrap. */
+  public readonly cluster: eks.Cluster;
+
+  /** The customer VPC. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The subnets of the control plane's ENIs and of node capacity. */
+  public readonly nodeSubnets: ec2.SubnetSelection;
+
+  /** The key that encrypts Kubernetes secrets and the control-plane logs. */
+  public readonly encryptionKey: kms.IKey;
+
+  /** The control-plane log group, `/aws/eks/<cluster name>/cluster`. */
+  public readonly controlPlaneLogGroup: logs.ILogGroup;
+
+  /** The chosen node mode. */
+  public readonly nodeMode: NodeMode;
+
+  /** The Kubernetes version. */
+  public readonly version: eks.KubernetesVersion;
+
+  /** Whether the API endpoint is reachable only from inside the VPC. */
+  public readonly endpointPrivateOnly: boolean;
+
+  public constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+
+    // Defaults
+    const nodeMode = props.nodeMode ?? NodeMode.managed();
+    const version = props.version ?? DEFAULT_KUBERNETES_VERSION;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const deletionProtection = props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY;
+    const clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
+    const nodeSubnets = props.vpcSubnets ?? privateSubnetSelection(props.vpc);
+    const publicAccessCidrs = props.publicAccessCidrs ?? [];
+    const isolated = props.vpc.privateSubnets.length === 0 && props.vpc.isolatedSubnets.length > 0;
+
+    // Validation
+    const errors = new PropErrors(this, 'EksCluster');
+    validateClusterName(errors, clusterName);
+    validateVersion(errors, version);
+    const selected = props.vpc.selectSubnets(nodeSubnets);
+    checkSpansTwoAzs(errors, props.vpcSubnets ? 'vpcSubnets' : 'vpc', selected.subnets, 'the control plane and nodes');
+    const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
+    errors.check(!selected.subnets.some((s) => publicIds.has(s.subnetId)), 'vpcSubnets', 'public subnets',
+      'the control plane ENIs and nodes belong in private subnets');
+    validatePublicAccess(errors, publicAccessCidrs, props.allowPublicEndpointFromAnywhere ?? false, isolated);
+    errors.throwIfAny();
+
+    // Children
+    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'EncryptionKey', {
+      description: `Encrypts the secrets and control-plane logs of EKS cluster ${clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    if (!props.encryptionKey) {
+      allowCloudWatchLogs(encryptionKey);
+    }
+
+    const controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogGroup', {
+      // EKS writes to this exact name; creating it first gives it our retention and key.
+      logGroupName: `/aws/eks/${clusterName}/cluster`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey,
+      removalPolicy,
+    });
+
+    const role = new iam.Role(this, 'ClusterRole', {
+      assumedBy: new iam.ServicePrincipal('eks.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSClusterPolicy')],
+      // Inline, so the permission exists before the cluster is created with the key.
+      inlinePolicies: {
+        SecretsEncryption: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
+            resources: [encryptionKey.keyArn],
+          })],
+        }),
+      },
+    });
+
+    const endpointAccess = publicAccessCidrs.length > 0 && !isolated
+      ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...publicAccessCidrs)
+      : eks.EndpointAccess.PRIVATE;
+
+    const cluster = new eks.Cluster(this, 'Cluster', {
+      ...nodeMode._clusterProps(),
+      vpc: props.vpc,
+      vpcSubnets: [nodeSubnets],
+      clusterName,
+      version,
+      role,
+      endpointAccess,
+      secretsEncryptionKey: encryptionKey,
+      clusterLogging: ALL_LOG_TYPES,
+      bootstrapClusterCreatorAdminPermissions: false,
+      kubectlProviderOptions: props.kubectlLayer ? { kubectlLayer: props.kubectlLayer } : undefined,
+    });
+    const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
+    cfnCluster.addPropertyOverride('DeletionProtection', deletionProtection);
+    cfnCluster.applyRemovalPolicy(removalPolicy);
+    cfnCluster.node.addDependency(controlPlaneLogGroup);
+
+    for (const [i, arn] of (props.clusterAdminPrincipalArns ?? []).entries()) {
+      cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn);
+    }
+
+    // Public fields
+    this.cluster = cluster;
+    this.vpc = props.vpc;
+    this.nodeSubnets = nodeSubnets;
+    this.encryptionKey = encryptionKey;
+    this.controlPlaneLogGroup = controlPlaneLogGroup;
+    this.nodeMode = nodeMode;
+    this.version = version;
+    this.endpointPrivateOnly = !endpointAccess._config.publicAccess;
+
+    nodeMode._bind(this, { cluster, nodeSubnets });
+
+    // Acknowledgements
+    acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
+      'AmazonEKSClusterPolicy is the AWS managed policy EKS requires on the cluster role; AWS keeps it in step with the EKS service.');
+    acknowledge(cfnCluster, 'CloudFormation-Validate::W9009',
+      "aws-eks-v2 writes EncryptionConfig Resources ['secrets']: the schema marks the property deprecated, but it is how EKS is told to envelope-encrypt secrets.");
+    this.acknowledgeKubectlProvider();
+  }
+
+  /** The node mode chosen, as an enum, for tests and docs. */
+  public get nodeModeType(): NodeModeType {
+    return this.nodeMode.type;
+  }
+
+  /** The cluster's name. */
+  public get clusterName(): string {
+    return this.cluster.clusterName;
+  }
+
+  private acknowledgeKubectlProvider(): void {
+    const provider = this.cluster.node.tryFindChild('KubectlProvider');
+    if (!provider) {
+      return;
+    }
+    acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The kubectl provider Lambda from aws-eks-v2 writes its own logs with the AWS managed basic execution policy.');
+    acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'The kubectl provider Lambda runs in the private subnets to reach the private endpoint, which needs the AWS managed VPC access policy.');
+  }
+}
+
+function validateClusterName(errors: PropErrors, name: string): void {
+  if (Token.isUnresolved(name)) {
+    return;
+  }
+  errors.check(name.length >= 1 && name.length <= 100 && CLUSTER_NAME_PATTERN.test(name), 'clusterName', name,
+    'must be 1 to 100 characters, start with a letter or digit, and contain only letters, digits, hyphens and underscores');
+}
+
+function validateVersion(errors: PropErrors, version: eks.KubernetesVersion): void {
+  const v = version.version;
+  if (Token.isUnresolved(v)) {
+    return;
+  }
+  if (!/^1\.\d{1,2}$/.test(v)) {
+    errors.add('version', v, `must look like '1.36'; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
+    return;
+  }
+  errors.check(SUPPORTED_KUBERNETES_VERSIONS.includes(v), 'version', v, `is not supported; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
+}
+
+function validatePublicAccess(errors: PropErrors, cidrs: string[], allowAnywhere: boolean, isolated: boolean): void {
+  if (isolated && cidrs.length > 0) {
+    errors.add('publicAccessCidrs', cidrs, 'a private cluster (isolated subnets, no internet) has a private endpoint only; leave it empty');
+  }
+  for (const cidr of cidrs) {
+    if (Token.isUnresolved(cidr)) {
+      continue;
+    }
+    if (!isIpv4Cidr(cidr)) {
+      errors.add('publicAccessCidrs', cidr, 'each entry must be an IPv4 CIDR block such as 203.0.113.0/24');
+    } else if (cidr === '0.0.0.0/0' && !allowAnywhere) {
+      errors.add('publicAccessCidrs', cidr, 'opens the API endpoint to the whole internet; list your own CIDRs, or set allowPublicEndpointFromAnywhere: true');
+    }
+  }
+}

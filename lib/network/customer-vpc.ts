@@ -1,0 +1,279 @@
+import { Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { isIpv4Cidr } from '../private/cidr';
+import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { checkSpansTwoAzs } from '../private/subnets';
+
+/** Subnet tag that tells the AWS Load Balancer Controller where internet-facing load balancers go. */
+export const PUBLIC_ELB_TAG = 'kubernetes.io/role/elb';
+/** Subnet tag that tells the AWS Load Balancer Controller where internal load balancers go. */
+export const INTERNAL_ELB_TAG = 'kubernetes.io/role/internal-elb';
+
+/**
+ * Props of {@link CustomerVpc}.
+ */
+export interface CustomerVpcProps {
+  /**
+   * An existing VPC to use instead of creating one. It must offer private (or, for a private
+   * cluster, isolated) subnets in at least 2 Availability Zones. When set, no VPC props may be
+   * given.
+   *
+   * @default - a new VPC is created
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * How many Availability Zones the new VPC spans. EKS needs at least 2.
+   *
+   * @default 3
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * The Availability Zones of the new VPC, to pin them by name (some AZs, such as use1-az3, do
+   * not host EKS control planes). Overrides `maxAzs`.
+   *
+   * @default - the first `maxAzs` zones of the stack's region, resolved at deploy time with
+   * `Fn::GetAZs`, so synth needs no lookup and no credentials
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * The IPv4 CIDR block of the new VPC. Pods get VPC addresses through the VPC CNI, so keep it large.
+   *
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
+
+  /**
+   * How many NAT gateways the new VPC gets. One per AZ keeps each AZ's egress independent of the
+   * others; 1 saves about two thirds of the NAT cost at the price of a single point of failure.
+   * Ignored (must be unset) for a private cluster, which has no NAT.
+   *
+   * @default - one per Availability Zone
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Build a VPC for a private cluster: isolated subnets only, no internet or NAT gateway, and the
+   * VPC endpoints that nodes, the EKS add-ons and the controllers need to work with no internet.
+   * `EksCluster` forces its endpoint private on such a VPC.
+   *
+   * @default false
+   */
+  readonly privateCluster?: boolean;
+
+  /**
+   * Retention of the VPC flow log group.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key that encrypts the flow log group. Its key policy must let CloudWatch Logs use it.
+   *
+   * @default - a new key with rotation on
+   */
+  readonly flowLogEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the flow log group and its key when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The customer-managed VPC of the EKS architecture.
+ *
+ * EKS runs in two VPCs: AWS's own, where the control plane lives (it never appears in a
+ * template), and this one, where nodes, Fargate pods, load balancers, EFS mount targets and the
+ * control plane's network interfaces live. By default it has a public and a private subnet in
+ * each of 3 AZs, one NAT gateway per AZ, the subnet tags EKS load balancing needs, flow logs to
+ * an encrypted log group, and a default security group that allows nothing.
+ */
+export class CustomerVpc extends Construct {
+  /** The VPC, created or given. */
+  public readonly vpc: ec2.IVpc;
+
+  /** Whether the VPC is built for a private cluster (isolated subnets, VPC endpoints, no NAT). */
+  public readonly privateCluster: boolean;
+
+  /** The subnets where nodes, Fargate pods and the control plane's ENIs go. */
+  public readonly nodeSubnets: ec2.SubnetSelection;
+
+  /** The flow log group; undefined for a VPC that was given. */
+  public readonly flowLogGroup?: logs.ILogGroup;
+
+  /** The key that encrypts the flow log group; undefined for a VPC that was given. */
+  public readonly flowLogEncryptionKey?: kms.IKey;
+
+  public constructor(scope: Construct, id: string, props: CustomerVpcProps = {}) {
+    super(scope, id);
+
+    // Defaults
+    const privateCluster = props.privateCluster ?? false;
+    const maxAzs = props.maxAzs ?? 3;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    // Validation
+    const errors = new PropErrors(this, 'CustomerVpc');
+    if (props.vpc) {
+      const given = (['maxAzs', 'availabilityZones', 'cidr', 'natGateways', 'privateCluster', 'flowLogRetention', 'flowLogEncryptionKey'] as const)
+        .filter((p) => props[p] !== undefined);
+      errors.check(given.length === 0, 'vpc', 'an existing VPC', `cannot be combined with props that create a VPC (${given.join(', ')}); pass one or the other`);
+      checkExistingVpc(errors, props.vpc);
+    } else {
+      checkIntRange(errors, 'maxAzs', props.maxAzs, 2, 6);
+      if (props.availabilityZones) {
+        const azs = props.availabilityZones;
+        errors.check(azs.length >= 2, 'availabilityZones', azs, 'EKS needs subnets in at least 2 Availability Zones');
+        errors.check(new Set(azs).size === azs.length, 'availabilityZones', azs, 'each Availability Zone may be listed once');
+      }
+      if (props.cidr !== undefined && !Token.isUnresolved(props.cidr)) {
+        const prefix = Number(props.cidr.split('/')[1]);
+        errors.check(isIpv4Cidr(props.cidr) && prefix >= 16 && prefix <= 20, 'cidr', props.cidr, 'must be an IPv4 CIDR block from /16 to /20 (pods take VPC addresses)');
+      }
+      const azCount = props.availabilityZones?.length ?? maxAzs;
+      if (privateCluster) {
+        errors.check(props.natGateways === undefined, 'natGateways', props.natGateways, 'a private cluster has no NAT gateways; leave it unset');
+      } else {
+        checkIntRange(errors, 'natGateways', props.natGateways, 1, azCount);
+      }
+    }
+    errors.throwIfAny();
+
+    this.privateCluster = props.vpc ? isIsolatedOnly(props.vpc) : privateCluster;
+    this.nodeSubnets = { subnetType: this.privateCluster ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+      return;
+    }
+
+    // Children
+    const azs = props.availabilityZones ?? Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs()));
+    const subnetConfiguration: ec2.SubnetConfiguration[] = privateCluster
+      ? [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 }]
+      : [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+      ];
+
+    const flowLogEncryptionKey = props.flowLogEncryptionKey ?? new kms.Key(this, 'FlowLogKey', {
+      description: `Encrypts the VPC flow logs of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    if (!props.flowLogEncryptionKey) {
+      allowCloudWatchLogs(flowLogEncryptionKey);
+    }
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: flowLogEncryptionKey,
+      removalPolicy,
+    });
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      availabilityZones: azs,
+      natGateways: privateCluster ? 0 : (props.natGateways ?? azs.length),
+      subnetConfiguration,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      restrictDefaultSecurityGroup: true,
+      flowLogs: {
+        All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL },
+      },
+    });
+
+    for (const subnet of vpc.publicSubnets) {
+      Tags.of(subnet).add(PUBLIC_ELB_TAG, '1');
+    }
+    for (const subnet of [...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
+      Tags.of(subnet).add(INTERNAL_ELB_TAG, '1');
+    }
+
+    if (privateCluster) {
+      addPrivateClusterEndpoints(vpc);
+    }
+
+    // Public fields
+    this.vpc = vpc;
+    this.flowLogGroup = flowLogGroup;
+    this.flowLogEncryptionKey = flowLogEncryptionKey;
+  }
+}
+
+/**
+ * Interface endpoints a private cluster needs: image pulls (ECR api, dkr; layers come from the S3
+ * gateway), node join and Pod Identity (EKS, EKS Auth, STS), the load balancer controller (ELB),
+ * instance metadata lookups of the CNI (EC2), logs, KMS for encrypted volumes and secrets,
+ * Auto Scaling for self-managed nodes, and SSM.
+ */
+const PRIVATE_CLUSTER_INTERFACE_ENDPOINTS: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
+  ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+  ['EcrDkr', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+  ['Ec2', ec2.InterfaceVpcEndpointAwsService.EC2],
+  ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+  ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+  ['ElasticLoadBalancing', ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING],
+  ['AutoScaling', ec2.InterfaceVpcEndpointAwsService.AUTOSCALING],
+  ['Eks', ec2.InterfaceVpcEndpointAwsService.EKS],
+  ['EksAuth', ec2.InterfaceVpcEndpointAwsService.EKS_AUTH],
+  ['Kms', ec2.InterfaceVpcEndpointAwsService.KMS],
+  ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
+];
+
+function addPrivateClusterEndpoints(vpc: ec2.Vpc): void {
+  vpc.addGatewayEndpoint('S3Endpoint', {
+    service: ec2.GatewayVpcEndpointAwsService.S3,
+    subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  // One security group for all interface endpoints: HTTPS from inside the VPC only.
+  const endpointSecurityGroup = new ec2.SecurityGroup(vpc, 'EndpointSecurityGroup', {
+    vpc,
+    description: 'HTTPS from inside the VPC to the AWS service endpoints of a private EKS cluster',
+    allowAllOutbound: false,
+  });
+  endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  for (const [id, service] of PRIVATE_CLUSTER_INTERFACE_ENDPOINTS) {
+    vpc.addInterfaceEndpoint(`${id}Endpoint`, {
+      service,
+      privateDnsEnabled: true,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [endpointSecurityGroup],
+      open: false,
+    });
+  }
+}
+
+/** Lets CloudWatch Logs in this region use a key the construct created. */
+export function allowCloudWatchLogs(key: kms.IKey): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogs',
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+    },
+  }));
+}
+
+/** Whether a VPC has isolated subnets and no private subnets with egress. */
+export function isIsolatedOnly(vpc: ec2.IVpc): boolean {
+  return vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0;
+}
+
+function checkExistingVpc(errors: PropErrors, vpc: ec2.IVpc): void {
+  const subnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+  checkSpansTwoAzs(errors, 'vpc', subnets, 'nodes and the control plane');
+}

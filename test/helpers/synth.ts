@@ -1,0 +1,70 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+/**
+ * A new app and stack for a test. aws-cdk-lib's built-in CloudFormation validation is off: it costs
+ * seconds per synth and is run once per node mode in test/validation.test.ts instead.
+ */
+export function newStack(options: { validation?: boolean; env?: { account?: string; region?: string } } = {}): Stack {
+  const app = new App({
+    builtinCloudFormationValidation: options.validation ?? false,
+    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-')),
+  });
+  return new Stack(app, 'Test', { env: options.env });
+}
+
+/** The template of a stack. */
+export function templateOf(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** One cdk-nag finding: `rule` at `path` (the construct path). */
+export interface Finding {
+  readonly rule: string;
+  readonly path: string;
+  readonly severity: string;
+}
+
+/**
+ * Runs cdk-nag's AwsSolutions pack over the app of `stack` and returns every finding that was not
+ * acknowledged, errors and warnings alike. The one place tests talk to cdk-nag.
+ */
+export function awsSolutionsFindings(stack: Stack): Finding[] {
+  const app = stack.node.root as App;
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const silence = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const silenceLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    app.synth();
+  } catch (e) {
+    if (!/Validation failed/.test(String(e))) {
+      throw e;
+    }
+  } finally {
+    silence.mockRestore();
+    silenceLog.mockRestore();
+  }
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+  const findings: Finding[] = [];
+  for (const plugin of report.pluginReports ?? []) {
+    for (const v of plugin.violations ?? []) {
+      for (const c of v.violatingConstructs ?? []) {
+        findings.push({ rule: v.ruleName, path: c.constructPath, severity: v.severity });
+      }
+    }
+  }
+  return findings;
+}
+
+/** The logical ID of the single resource of `type` whose path contains `pathPart`. */
+export function logicalIdOf(template: Template, type: string, props: object = {}): string {
+  const found = Object.keys(template.findResources(type, props));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}, found ${found.length}: ${found.join(', ')}`);
+  }
+  return found[0];
+}
