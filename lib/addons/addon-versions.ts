@@ -17,8 +17,57 @@ export const PINNED_ADDONS = [
   'aws-efs-csi-driver',
 ] as const;
 
-/** Add-on name to Kubernetes version to add-on version. Filled by the add-ons work (issue 5). */
-export const ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
+/**
+ * Add-on name to Kubernetes version to add-on version.
+ *
+ * kube-proxy and coredns are built per Kubernetes minor, so their rows differ by version; the
+ * other add-ons publish one build line that is compatible with every supported Kubernetes
+ * version. Sources and the refresh procedure: docs/ADDONS.md.
+ */
+export const ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'vpc-cni': {
+    '1.33': 'v1.23.1-eksbuild.1',
+    '1.34': 'v1.23.1-eksbuild.1',
+    '1.35': 'v1.23.1-eksbuild.1',
+    '1.36': 'v1.23.1-eksbuild.1',
+  },
+  'coredns': {
+    '1.33': 'v1.12.4-eksbuild.18',
+    '1.34': 'v1.13.2-eksbuild.11',
+    '1.35': 'v1.14.3-eksbuild.3',
+    '1.36': 'v1.14.3-eksbuild.3',
+  },
+  'kube-proxy': {
+    '1.33': 'v1.33.10-eksbuild.13',
+    '1.34': 'v1.34.6-eksbuild.13',
+    '1.35': 'v1.35.3-eksbuild.13',
+    '1.36': 'v1.36.0-eksbuild.14',
+  },
+  'eks-pod-identity-agent': {
+    '1.33': 'v1.4.0-eksbuild.2',
+    '1.34': 'v1.4.0-eksbuild.2',
+    '1.35': 'v1.4.0-eksbuild.2',
+    '1.36': 'v1.4.0-eksbuild.2',
+  },
+  'metrics-server': {
+    '1.33': 'v0.9.0-eksbuild.11',
+    '1.34': 'v0.9.0-eksbuild.11',
+    '1.35': 'v0.9.0-eksbuild.11',
+    '1.36': 'v0.9.0-eksbuild.11',
+  },
+  'aws-ebs-csi-driver': {
+    '1.33': 'v1.66.0-eksbuild.1',
+    '1.34': 'v1.66.0-eksbuild.1',
+    '1.35': 'v1.66.0-eksbuild.1',
+    '1.36': 'v1.66.0-eksbuild.1',
+  },
+  'aws-efs-csi-driver': {
+    '1.33': 'v2.1.15-eksbuild.1',
+    '1.34': 'v2.1.15-eksbuild.1',
+    '1.35': 'v2.1.15-eksbuild.1',
+    '1.36': 'v2.1.15-eksbuild.1',
+  },
+};
 
 /** The add-on version format EKS uses, such as `v1.19.2-eksbuild.1`. */
 export const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?-eksbuild\.\d+$/;
