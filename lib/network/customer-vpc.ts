@@ -180,8 +180,9 @@ export class CustomerVpc extends Construct {
       removalPolicy,
     });
 
+    const cidr = props.cidr ?? '10.0.0.0/16';
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       availabilityZones: azs,
       natGateways: privateCluster ? 0 : (props.natGateways ?? azs.length),
       subnetConfiguration,
@@ -201,7 +202,7 @@ export class CustomerVpc extends Construct {
     }
 
     if (privateCluster) {
-      addPrivateClusterEndpoints(vpc);
+      addPrivateClusterEndpoints(vpc, cidr);
     }
 
     // Public fields
@@ -231,7 +232,7 @@ const PRIVATE_CLUSTER_INTERFACE_ENDPOINTS: Array<[string, ec2.InterfaceVpcEndpoi
   ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
 ];
 
-function addPrivateClusterEndpoints(vpc: ec2.Vpc): void {
+function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string): void {
   vpc.addGatewayEndpoint('S3Endpoint', {
     service: ec2.GatewayVpcEndpointAwsService.S3,
     subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
@@ -242,7 +243,7 @@ function addPrivateClusterEndpoints(vpc: ec2.Vpc): void {
     description: 'HTTPS from inside the VPC to the AWS service endpoints of a private EKS cluster',
     allowAllOutbound: false,
   });
-  endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
   for (const [id, service] of PRIVATE_CLUSTER_INTERFACE_ENDPOINTS) {
     vpc.addInterfaceEndpoint(`${id}Endpoint`, {
       service,
