@@ -180,10 +180,10 @@ export class EksCluster extends Construct {
     const errors = new PropErrors(this, 'EksCluster');
     validateClusterName(errors, clusterName);
     validateVersion(errors, version);
-    const selected = props.vpc.selectSubnets(nodeSubnets);
-    checkSpansTwoAzs(errors, props.vpcSubnets ? 'vpcSubnets' : 'vpc', selected.subnets, 'the control plane and nodes');
+    const selected = selectSubnetsOrNone(props.vpc, nodeSubnets);
+    checkSpansTwoAzs(errors, props.vpcSubnets ? 'vpcSubnets' : 'vpc', selected, 'the control plane and nodes');
     const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
-    errors.check(!selected.subnets.some((s) => publicIds.has(s.subnetId)), 'vpcSubnets', 'public subnets',
+    errors.check(!selected.some((s) => publicIds.has(s.subnetId)), 'vpcSubnets', 'public subnets',
       'the control plane ENIs and nodes belong in private subnets');
     validatePublicAccess(errors, publicAccessCidrs, props.allowPublicEndpointFromAnywhere ?? false, isolated);
     errors.throwIfAny();
@@ -285,6 +285,15 @@ export class EksCluster extends Construct {
       'The kubectl provider Lambda from aws-eks-v2 writes its own logs with the AWS managed basic execution policy.');
     acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
       'The kubectl provider Lambda runs in the private subnets to reach the private endpoint, which needs the AWS managed VPC access policy.');
+  }
+}
+
+/** The selected subnets, or none where the VPC has no subnet group of the asked type. */
+function selectSubnetsOrNone(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
+  try {
+    return vpc.selectSubnets(selection).subnets;
+  } catch {
+    return [];
   }
 }
 

@@ -1,0 +1,272 @@
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { EksCluster, EksClusterProps } from '../../lib/cluster/eks-cluster';
+import { DEFAULT_KUBERNETES_VERSION } from '../../lib/cluster/kubernetes-version';
+import { CustomerVpc } from '../../lib/network/customer-vpc';
+import { awsSolutionsFindings, newStack } from '../helpers/synth';
+
+/** A stack with a CustomerVpc and an EksCluster built from `props`. */
+function clusterStack(props: Partial<EksClusterProps> = {}, vpcProps: ConstructorParameters<typeof CustomerVpc>[2] = {}) {
+  const stack = newStack();
+  const network = new CustomerVpc(stack, 'Network', vpcProps);
+  const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, ...props });
+  return { stack, network, cluster };
+}
+
+const clusterAdminPolicyArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']] };
+
+function clusterResource(template: Template): any {
+  const clusters = Object.values(template.findResources('AWS::EKS::Cluster'));
+  expect(clusters).toHaveLength(1);
+  return clusters[0];
+}
+
+describe('EksCluster defaults', () => {
+  let stack: Stack;
+  let template: Template;
+  let cluster: EksCluster;
+  beforeAll(() => {
+    // GIVEN a customer VPC WHEN an EksCluster is added with only the VPC
+    ({ stack, cluster } = clusterStack());
+    template = Template.fromStack(stack);
+  });
+
+  test('is one native AWS::EKS::Cluster with the pinned default Kubernetes version', () => {
+    const resource = clusterResource(template);
+    expect(resource.Properties.Version).toBe(DEFAULT_KUBERNETES_VERSION.version);
+    expect(DEFAULT_KUBERNETES_VERSION.version).toBe('1.36');
+  });
+
+  test('puts the control plane ENIs in the three private subnets of the customer VPC, with a security group of that VPC', () => {
+    const { SubnetIds, SecurityGroupIds } = clusterResource(template).Properties.ResourcesVpcConfig;
+    const privateSubnetIds = Object.entries(template.findResources('AWS::EC2::Subnet'))
+      .filter(([, s]: any) => s.Properties.Tags.some((t: any) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Private'))
+      .map(([id]) => ({ Ref: id }));
+    expect(SubnetIds).toHaveLength(3);
+    expect(SubnetIds).toEqual(expect.arrayContaining(privateSubnetIds));
+    expect(SecurityGroupIds).toHaveLength(1);
+    const sgId = SecurityGroupIds[0]['Fn::GetAtt'][0];
+    const vpcId = Object.keys(template.findResources('AWS::EC2::VPC'))[0];
+    expect(template.toJSON().Resources[sgId].Properties.VpcId).toEqual({ Ref: vpcId });
+  });
+
+  test('has a private API endpoint only', () => {
+    expect(clusterResource(template).Properties.ResourcesVpcConfig).toMatchObject({ EndpointPrivateAccess: true, EndpointPublicAccess: false });
+    expect(clusterResource(template).Properties.ResourcesVpcConfig.PublicAccessCidrs).toBeUndefined();
+    expect(cluster.endpointPrivateOnly).toBe(true);
+  });
+
+  test('envelope-encrypts secrets with a customer-managed key that rotates and is retained', () => {
+    const encryption = clusterResource(template).Properties.EncryptionConfig;
+    expect(encryption).toHaveLength(1);
+    expect(encryption[0].Resources).toEqual(['secrets']);
+    const keyId = encryption[0].Provider.KeyArn['Fn::GetAtt'][0];
+    expect(keyId).toMatch(/^ClusterEncryptionKey/);
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('the cluster role may use the key before the cluster exists (inline policy)', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'eks.amazonaws.com' } })] },
+      Policies: [{
+        PolicyName: 'SecretsEncryption',
+        PolicyDocument: { Statement: [Match.objectLike({
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterEncryptionKey'), 'Arn'] },
+        })] },
+      }],
+    });
+  });
+
+  test('turns on all five control-plane log types', () => {
+    const types = clusterResource(template).Properties.Logging.ClusterLogging.EnabledTypes.map((t: any) => t.Type);
+    expect(types.sort()).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+  });
+
+  test('owns the control-plane log group: exact EKS name, retention, KMS, retained, created before the cluster', () => {
+    const [logGroupId, logGroup] = Object.entries(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.anyValue() } }))[0] as [string, any];
+    expect(logGroup.Properties.LogGroupName).toMatch(/^\/aws\/eks\/Test-Cluster-[A-Za-z0-9]+\/cluster$/);
+    expect(logGroup.Properties.LogGroupName).toBe(`/aws/eks/${clusterResource(template).Properties.Name}/cluster`);
+    expect(logGroup.Properties.RetentionInDays).toBe(365);
+    expect(logGroup.Properties.KmsKeyId['Fn::GetAtt'][0]).toMatch(/^ClusterEncryptionKey/);
+    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(clusterResource(template).DependsOn).toEqual(expect.arrayContaining([logGroupId]));
+  });
+
+  test('uses authentication mode API (access entries) with no implicit admin for the deployer', () => {
+    expect(clusterResource(template).Properties.AccessConfig).toEqual({ AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false });
+  });
+
+  test('is retained with deletion protection on', () => {
+    const resource = clusterResource(template);
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    expect(resource.Properties.DeletionProtection).toBe(true);
+  });
+
+  test('is not in Auto Mode unless asked', () => {
+    const props = clusterResource(template).Properties;
+    expect(props.ComputeConfig.Enabled).toBe(false);
+    expect(props.StorageConfig.BlockStorage.Enabled).toBe(false);
+  });
+
+  test('has no kubectl Lambda and no public cluster admin when no kubectl layer is given', () => {
+    template.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(functions.filter((id) => !/CustomVpcRestrictDefaultSG/.test(id))).toEqual([]);
+  });
+
+  test('exposes the aws-eks-v2 cluster, the VPC and the key', () => {
+    expect(cluster.cluster).toBeInstanceOf(eks.Cluster);
+    expect(cluster.vpc).toBe(cluster.cluster.vpc);
+    expect(stack.resolve(cluster.encryptionKey.keyArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ClusterEncryptionKey/), 'Arn'] });
+  });
+
+  test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+});
+
+describe('EksCluster options', () => {
+  test('public endpoint for listed CIDRs only', () => {
+    const { stack } = clusterStack({ publicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'] });
+    expect(clusterResource(Template.fromStack(stack)).Properties.ResourcesVpcConfig).toMatchObject({
+      EndpointPrivateAccess: true, EndpointPublicAccess: true, PublicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+    });
+  });
+
+  test('0.0.0.0/0 with the explicit opt-in', () => {
+    const { stack } = clusterStack({ publicAccessCidrs: ['0.0.0.0/0'], allowPublicEndpointFromAnywhere: true });
+    expect(clusterResource(Template.fromStack(stack)).Properties.ResourcesVpcConfig.PublicAccessCidrs).toEqual(['0.0.0.0/0']);
+  });
+
+  test('a private-cluster VPC forces the endpoint private and puts the control plane in isolated subnets', () => {
+    const { stack, network } = clusterStack({}, { privateCluster: true });
+    const config = clusterResource(Template.fromStack(stack)).Properties.ResourcesVpcConfig;
+    expect(config).toMatchObject({ EndpointPrivateAccess: true, EndpointPublicAccess: false });
+    expect(config.SubnetIds).toEqual(network.vpc.isolatedSubnets.map((s) => stack.resolve(s.subnetId)));
+  });
+
+  test('version, name, log retention and admin principals', () => {
+    const { stack } = clusterStack({
+      version: eks.KubernetesVersion.V1_34,
+      clusterName: 'platform-prod',
+      clusterAdminPrincipalArns: ['arn:aws:iam::111122223333:role/PlatformAdmin'],
+    });
+    const template = Template.fromStack(stack);
+    expect(clusterResource(template).Properties).toMatchObject({ Version: '1.34', Name: 'platform-prod' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/platform-prod/cluster' });
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: 'arn:aws:iam::111122223333:role/PlatformAdmin',
+      AccessPolicies: [{ PolicyArn: clusterAdminPolicyArn, AccessScope: { Type: 'cluster' } }],
+    });
+  });
+
+  test('a key the user brings encrypts secrets and logs; no key is created', () => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, encryptionKey: key });
+    const template = Template.fromStack(stack);
+    expect(clusterResource(template).Properties.EncryptionConfig[0].Provider.KeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^MyKey/), 'Arn'] });
+    expect(Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('Cluster'))).toEqual([]);
+  });
+
+  test('a throw-away dev stack: DESTROY turns deletion protection off and deletes cluster, key and logs', () => {
+    const { stack } = clusterStack({ removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    const resource = clusterResource(template);
+    expect(resource.DeletionPolicy).toBe('Delete');
+    expect(resource.Properties.DeletionProtection).toBe(false);
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/eks/') }, DeletionPolicy: 'Delete' });
+  });
+
+  test('a kubectl layer adds the kubectl provider and its admin access entry', () => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      AccessPolicies: [{ PolicyArn: clusterAdminPolicyArn, AccessScope: { Type: 'cluster' } }],
+    });
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).some((id) => /KubectlProvider/.test(id))).toBe(true);
+  });
+
+  test('an imported VPC with token subnets and AZs is not falsely rejected', () => {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: Token.asString({ Ref: 'VpcIdParam' }),
+      availabilityZones: ['a', 'b'],
+      privateSubnetIds: [Token.asString({ Ref: 'S1' }), Token.asString({ Ref: 'S2' })],
+    });
+    new EksCluster(stack, 'Cluster', { vpc, clusterName: Token.asString({ Ref: 'NameParam' }) });
+    expect(clusterResource(Template.fromStack(stack)).Properties.ResourcesVpcConfig.SubnetIds).toEqual([{ Ref: 'S1' }, { Ref: 'S2' }]);
+  });
+});
+
+describe('EksCluster bad input', () => {
+  const build = (props: Partial<EksClusterProps>) => () => clusterStack(props);
+
+  test('cluster subnets in one AZ only', () => {
+    expect(build({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [] as string[], onePerAz: true, subnetFilters: [ec2.SubnetFilter.byIds([])] } }))
+      .toThrow(/EksCluster at 'Test\/Cluster'[\s\S]*vpcSubnets: got 'no subnets'/);
+  });
+
+  test('cluster subnets in a single pinned AZ', () => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    expect(() => new EksCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['eu-west-1a'] } }))
+      .toThrow(/vpcSubnets: got 'subnets in eu-west-1a'; the control plane and nodes need subnets in at least 2 Availability Zones/);
+  });
+
+  test('public subnets for the control plane', () => {
+    expect(build({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+      .toThrow(/vpcSubnets: got 'public subnets'; the control plane ENIs and nodes belong in private subnets/);
+  });
+
+  test('an imported VPC with no private subnets', () => {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-1', availabilityZones: ['a', 'b'], publicSubnetIds: ['s-1', 's-2'] });
+    expect(() => new EksCluster(stack, 'Cluster', { vpc })).toThrow(/vpc: got 'no subnets'; the control plane and nodes need private subnets/);
+  });
+
+  test('a malformed CIDR in the public access list', () => {
+    expect(build({ publicAccessCidrs: ['203.0.113.0/24', '10.0.0.300/8', 'office'] }))
+      .toThrow(/publicAccessCidrs: got '10.0.0.300\/8'; each entry must be an IPv4 CIDR block[\s\S]*publicAccessCidrs: got 'office'/);
+  });
+
+  test('0.0.0.0/0 without the opt-in', () => {
+    expect(build({ publicAccessCidrs: ['0.0.0.0/0'] }))
+      .toThrow(/publicAccessCidrs: got '0.0.0.0\/0'; opens the API endpoint to the whole internet; list your own CIDRs, or set allowPublicEndpointFromAnywhere: true/);
+  });
+
+  test('a public endpoint on a private cluster', () => {
+    expect(() => clusterStack({ publicAccessCidrs: ['203.0.113.0/24'] }, { privateCluster: true }))
+      .toThrow(/publicAccessCidrs: got \["203.0.113.0\/24"\]; a private cluster/);
+  });
+
+  test.each([
+    ['', 'empty'],
+    ['a'.repeat(101), 'over 100 characters'],
+    ['-starts-with-hyphen', 'bad first character'],
+    ['has.dots', 'bad characters'],
+  ])('cluster name %j (%s)', (name) => {
+    expect(build({ clusterName: name })).toThrow(/clusterName: got '.*'; must be 1 to 100 characters, start with a letter or digit/);
+  });
+
+  test('a malformed Kubernetes version', () => {
+    expect(build({ version: eks.KubernetesVersion.of('1.36.2') })).toThrow(/version: got '1.36.2'; must look like '1.36'; supported: 1.33, 1.34, 1.35, 1.36/);
+  });
+
+  test('an unsupported Kubernetes version', () => {
+    expect(build({ version: eks.KubernetesVersion.V1_29 })).toThrow(/version: got '1.29'; is not supported; supported: 1.33, 1.34, 1.35, 1.36/);
+  });
+
+  test('every problem is reported at once', () => {
+    expect(build({ clusterName: '', publicAccessCidrs: ['0.0.0.0/0'], version: eks.KubernetesVersion.V1_29 })).toThrow(/clusterName[\s\S]*version[\s\S]*publicAccessCidrs/);
+  });
+});
