@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Type-checks every ```ts snippet of README.md against lib/, so the README's examples keep
+// compiling as the API changes. Each snippet is its own module; the package name maps to lib/.
+const fs = require('fs');
+const path = require('path');
+const ts = require('typescript');
+
+const root = path.resolve(__dirname, '..');
+const pkg = require(path.join(root, 'package.json')).name;
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+if (snippets.length === 0) {
+  console.error('README.md has no ```ts snippets to check');
+  process.exit(1);
+}
+
+const dir = path.join(root, '.readme-snippets');
+fs.rmSync(dir, { recursive: true, force: true });
+fs.mkdirSync(dir);
+const files = snippets.map((code, i) => {
+  const file = path.join(dir, `snippet${i + 1}.ts`);
+  fs.writeFileSync(file, `export {};\n${code}`);
+  return file;
+});
+
+const program = ts.createProgram(files, {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.CommonJS,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: ['node'],
+  typeRoots: [path.join(root, 'node_modules/@types')],
+  baseUrl: root,
+  paths: { [pkg]: ['lib/index.ts'] },
+});
+const diagnostics = ts.getPreEmitDiagnostics(program);
+for (const d of diagnostics) {
+  const where = d.file ? `${path.relative(root, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line}` : '';
+  console.error(`${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+fs.rmSync(dir, { recursive: true, force: true });
+if (diagnostics.length > 0) {
+  process.exit(1);
+}
+console.log(`README.md: ${snippets.length} TypeScript snippets compile`);
