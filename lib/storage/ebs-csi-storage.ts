@@ -1,0 +1,355 @@
+import { RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { pinnedAddonVersion } from '../addons/addon-versions';
+import { NodeModeType } from '../compute/node-mode';
+import { acknowledge } from '../private/acknowledge';
+import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole } from './private/storage-helpers';
+import { VolumeReclaimPolicy } from './reclaim-policy';
+
+/** The EKS add-on name of the EBS CSI driver. */
+export const EBS_CSI_ADDON_NAME = 'aws-ebs-csi-driver';
+/** The service account of the EBS CSI controller, which calls the EC2 API. */
+export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
+/** The provisioner of the EBS CSI driver add-on. */
+export const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
+/** The provisioner of EKS Auto Mode's built-in block storage. */
+export const AUTO_MODE_EBS_PROVISIONER = 'ebs.csi.eks.amazonaws.com';
+
+/** gp3 limits (EBS user guide): size, IOPS, throughput and their ratios. */
+const GP3 = {
+  minSizeGiB: 1,
+  maxSizeGiB: 16384,
+  minIops: 3000,
+  maxIops: 16000,
+  minThroughput: 125,
+  maxThroughput: 1000,
+  maxIopsPerGiB: 500,
+  maxThroughputPerIops: 0.25,
+};
+
+/**
+ * Props of {@link EbsCsiStorage}.
+ */
+export interface EbsCsiStorageProps {
+  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster. */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * How the cluster runs pods (`EksCluster.nodeModeType`). `FARGATE` is rejected: EBS volumes
+   * cannot attach to Fargate pods. `AUTO_MODE` uses Auto Mode's built-in block storage driver
+   * instead of installing the add-on.
+   *
+   * @default NodeModeType.MANAGED
+   */
+  readonly nodeModeType?: NodeModeType;
+
+  /**
+   * The cluster's Kubernetes version, which picks the pinned add-on version.
+   *
+   * @default - the version of an aws-eks-v2 `Cluster`, else DEFAULT_KUBERNETES_VERSION
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * The `aws-ebs-csi-driver` add-on version, such as `v1.45.0-eksbuild.1`.
+   *
+   * @default - the version pinned for the Kubernetes version in lib/addons/addon-versions.ts
+   */
+  readonly addonVersion?: string;
+
+  /**
+   * The customer-managed KMS key that encrypts every volume of the StorageClass. Its key policy
+   * must let IAM policies grant its use (the default key policy does).
+   *
+   * @default - a new key with yearly rotation, kept when it leaves the stack
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the created KMS key when it leaves the stack. Volumes encrypted with a
+   * deleted key are lost, so keep the default outside throw-away stacks.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The StorageClass name (a DNS-1123 subdomain).
+   *
+   * @default 'ebs-gp3'
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Make the StorageClass the cluster default, used by claims that name no class.
+   *
+   * @default true
+   */
+  readonly defaultStorageClass?: boolean;
+
+  /**
+   * What happens to a volume when its claim is deleted.
+   *
+   * @default VolumeReclaimPolicy.RETAIN
+   */
+  readonly reclaimPolicy?: VolumeReclaimPolicy;
+
+  /**
+   * Provisioned IOPS of every gp3 volume: 3000 to 16000, at most 500 per GiB of volume above the
+   * 3000 baseline.
+   *
+   * @default - the gp3 baseline, 3000
+   */
+  readonly iops?: number;
+
+  /**
+   * Provisioned throughput of every gp3 volume in MiB/s: 125 to 1000, at most 0.25 per IOPS.
+   *
+   * @default - the gp3 baseline, 125
+   */
+  readonly throughputMiBps?: number;
+
+  /**
+   * On Auto Mode, the cluster IAM role, which EKS uses to create and attach the volumes and so
+   * needs the key. Ignored on other node modes.
+   *
+   * @default - the role of an aws-eks-v2 `Cluster`; required for an imported cluster on Auto Mode
+   */
+  readonly clusterRole?: iam.IRole;
+}
+
+/** Options of {@link EbsCsiStorage.addVolumeClaim}. */
+export interface EbsVolumeClaimOptions {
+  /** The claim's name (a DNS-1123 subdomain). */
+  readonly name: string;
+
+  /**
+   * The claim's namespace.
+   *
+   * @default 'default'
+   */
+  readonly namespace?: string;
+
+  /** The volume size, whole GiB from 1 to 16384. With provisioned IOPS, at least IOPS / 500 GiB. */
+  readonly size: Size;
+}
+
+/**
+ * Persistent block storage for pods: EBS volumes through the EBS CSI driver.
+ *
+ * Installs the `aws-ebs-csi-driver` EKS add-on with its own IAM role bound through EKS Pod
+ * Identity (on Auto Mode, the built-in driver is used instead), and a gp3 StorageClass made the
+ * cluster default: encrypted with a customer-managed key, bound when the first pod is scheduled
+ * (so the volume lands in that pod's AZ), expandable, and retaining volumes when claims go away.
+ *
+ * EBS volumes attach to EC2 instances only: pods on Fargate cannot use them, so a Fargate-only
+ * cluster is rejected. On a cluster that mixes nodes and Fargate profiles, only pods on nodes can
+ * mount these volumes. The add-on's controller authenticates through EKS Pod Identity, which needs
+ * the `eks-pod-identity-agent` add-on on managed and self-managed nodes (built into Auto Mode).
+ */
+export class EbsCsiStorage extends Construct {
+  /** The key that encrypts the volumes. */
+  public readonly encryptionKey: kms.IKey;
+
+  /** The StorageClass name. */
+  public readonly storageClassName: string;
+
+  /** The provisioner the StorageClass uses: the add-on's, or Auto Mode's built-in one. */
+  public readonly provisioner: string;
+
+  /** The StorageClass manifest. */
+  public readonly storageClass: eks.KubernetesManifest;
+
+  /** The `aws-ebs-csi-driver` add-on; undefined on Auto Mode. */
+  public readonly addon?: eks.CfnAddon;
+
+  /** The controller's Pod Identity role; undefined on Auto Mode. */
+  public readonly driverRole?: iam.IRole;
+
+  private readonly cluster: eks.ICluster;
+  private readonly iops?: number;
+
+  public constructor(scope: Construct, id: string, props: EbsCsiStorageProps) {
+    super(scope, id);
+
+    // Defaults
+    const nodeModeType = props.nodeModeType ?? NodeModeType.MANAGED;
+    const autoMode = nodeModeType === NodeModeType.AUTO_MODE;
+    const storageClassName = props.storageClassName ?? 'ebs-gp3';
+    const reclaimPolicy = props.reclaimPolicy ?? VolumeReclaimPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const clusterRole = props.clusterRole ?? (props.cluster instanceof eks.Cluster ? props.cluster.role : undefined);
+
+    // Validation
+    const errors = new PropErrors(this, 'EbsCsiStorage');
+    errors.check(nodeModeType !== NodeModeType.FARGATE, 'nodeModeType', nodeModeType,
+      'EBS volumes cannot attach to Fargate pods; use EfsCsiStorage (static volumes) on a Fargate-only cluster, ' +
+      `or one of ${NodeModeType.MANAGED}, ${NodeModeType.SELF_MANAGED}, ${NodeModeType.AUTO_MODE}`);
+    checkObjectName(errors, 'storageClassName', storageClassName);
+    checkIntRange(errors, 'iops', props.iops, GP3.minIops, GP3.maxIops);
+    checkIntRange(errors, 'throughputMiBps', props.throughputMiBps, GP3.minThroughput, GP3.maxThroughput);
+    if (props.throughputMiBps !== undefined && !Token.isUnresolved(props.throughputMiBps) && !Token.isUnresolved(props.iops ?? 0)) {
+      const iops = props.iops ?? GP3.minIops;
+      const max = iops * GP3.maxThroughputPerIops;
+      errors.check(props.throughputMiBps <= max, 'throughputMiBps', props.throughputMiBps,
+        `gp3 allows at most ${GP3.maxThroughputPerIops} MiB/s per IOPS: at most ${max} with ${iops} IOPS`);
+    }
+    errors.check(!autoMode || clusterRole !== undefined, 'clusterRole', undefined,
+      'on Auto Mode, EKS creates volumes with the cluster role, which needs the key: pass the cluster IAM role of an imported cluster');
+    if (props.addonVersion !== undefined && autoMode) {
+      errors.add('addonVersion', props.addonVersion, 'Auto Mode has a built-in block storage driver and installs no add-on; leave it unset');
+    }
+    checkKubectlProvider(errors, props.cluster, 'The StorageClass');
+    errors.throwIfAny();
+
+    // Children
+    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'VolumeKey', {
+      description: `Encrypts the EBS volumes of StorageClass ${storageClassName} (${this.node.path})`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    let addon: eks.CfnAddon | undefined;
+    let driverRole: iam.Role | undefined;
+    if (autoMode) {
+      new iam.Policy(this, 'AutoModeVolumeKeyPolicy', {
+        roles: [clusterRole!],
+        statements: volumeKeyStatements(encryptionKey),
+      });
+    } else {
+      driverRole = podIdentityRole(this, 'DriverRole', 'service-role/AmazonEBSCSIDriverPolicy',
+        `EBS CSI controller (${EBS_CSI_SERVICE_ACCOUNT}) of ${this.node.path}, through EKS Pod Identity`);
+      driverRole.attachInlinePolicy(new iam.Policy(this, 'VolumeKeyPolicy', { statements: volumeKeyStatements(encryptionKey) }));
+      addon = new eks.CfnAddon(this, 'Addon', {
+        addonName: EBS_CSI_ADDON_NAME,
+        clusterName: props.cluster.clusterName,
+        addonVersion: props.addonVersion ?? pinnedAddonVersion(EBS_CSI_ADDON_NAME, kubernetesVersionOf(props.cluster, props.kubernetesVersion)),
+        resolveConflicts: 'OVERWRITE',
+        podIdentityAssociations: [{ roleArn: driverRole.roleArn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+      });
+    }
+
+    const provisioner = autoMode ? AUTO_MODE_EBS_PROVISIONER : EBS_CSI_PROVISIONER;
+    const parameters: Record<string, string> = {
+      'type': 'gp3',
+      'csi.storage.k8s.io/fstype': 'ext4',
+      'encrypted': 'true',
+      'kmsKeyId': encryptionKey.keyArn,
+    };
+    if (props.iops !== undefined) {
+      parameters.iops = String(props.iops);
+    }
+    if (props.throughputMiBps !== undefined) {
+      parameters.throughput = String(props.throughputMiBps);
+    }
+    const storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
+      cluster: props.cluster,
+      manifest: [{
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: {
+          name: storageClassName,
+          annotations: { 'storageclass.kubernetes.io/is-default-class': String(props.defaultStorageClass ?? true) },
+        },
+        provisioner,
+        parameters,
+        reclaimPolicy,
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
+      }],
+    });
+    if (addon) {
+      storageClass.node.addDependency(addon);
+    }
+
+    // Public fields
+    this.encryptionKey = encryptionKey;
+    this.storageClassName = storageClassName;
+    this.provisioner = provisioner;
+    this.storageClass = storageClass;
+    this.addon = addon;
+    this.driverRole = driverRole;
+    this.cluster = props.cluster;
+    this.iops = props.iops;
+
+    // Acknowledgements
+    if (driverRole) {
+      acknowledge(driverRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]',
+        'AmazonEBSCSIDriverPolicy is the AWS managed policy the EBS CSI driver is documented with; its volume and snapshot actions are scoped by the ebs.csi.aws.com tags the driver sets, and AWS keeps it in step with the driver.');
+    }
+  }
+
+  /**
+   * Adds a PersistentVolumeClaim of this StorageClass. The EBS volume is created when the first
+   * pod that mounts the claim is scheduled, in that pod's Availability Zone.
+   */
+  public addVolumeClaim(id: string, options: EbsVolumeClaimOptions): eks.KubernetesManifest {
+    const scope = new Construct(this, id);
+    const namespace = options.namespace ?? 'default';
+    const errors = new PropErrors(scope, 'EbsCsiStorage.addVolumeClaim');
+    checkObjectName(errors, 'name', options.name);
+    checkNamespace(errors, 'namespace', namespace);
+    let sizeGiB: number | undefined;
+    if (!Token.isUnresolved(options.size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }))) {
+      const gib = options.size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+      checkIntRange(errors, 'size (GiB)', gib, GP3.minSizeGiB, GP3.maxSizeGiB);
+      sizeGiB = gib;
+    }
+    if (sizeGiB !== undefined && this.iops !== undefined && !Token.isUnresolved(this.iops) && this.iops > GP3.minIops) {
+      errors.check(this.iops <= sizeGiB * GP3.maxIopsPerGiB, 'size (GiB)', sizeGiB,
+        `gp3 allows at most ${GP3.maxIopsPerGiB} IOPS per GiB: the StorageClass's ${this.iops} IOPS need at least ${Math.ceil(this.iops / GP3.maxIopsPerGiB)} GiB`);
+    }
+    errors.throwIfAny();
+
+    const claim = new eks.KubernetesManifest(scope, 'Claim', {
+      cluster: this.cluster,
+      manifest: [{
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: options.name, namespace },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: this.storageClassName,
+          resources: { requests: { storage: `${options.size.toGibibytes()}Gi` } },
+        },
+      }],
+    });
+    claim.node.addDependency(this.storageClass);
+    return claim;
+  }
+}
+
+/**
+ * What the EBS CSI controller (or Auto Mode's cluster role) needs to create and attach volumes
+ * encrypted with the key: grants for EC2 only, and the data key operations EBS performs. Actions
+ * are listed one by one rather than as `kms:ReEncrypt*` / `kms:GenerateDataKey*`, which would also
+ * allow key-pair generation EBS never uses.
+ */
+function volumeKeyStatements(key: kms.IKey): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'GrantsForAwsResourcesOnly',
+      actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+      resources: [key.keyArn],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'EncryptedVolumes',
+      actions: [
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:DescribeKey',
+      ],
+      resources: [key.keyArn],
+    }),
+  ];
+}
+
