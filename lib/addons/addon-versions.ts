@@ -1,3 +1,5 @@
+import { Token } from 'aws-cdk-lib';
+
 /**
  * The one table of EKS add-on versions this library pins, per Kubernetes version.
  *
@@ -82,4 +84,48 @@ export function pinnedAddonVersion(addonName: string, kubernetesVersion: string)
     throw new Error(`No pinned version of add-on '${addonName}' for Kubernetes ${kubernetesVersion}; see lib/addons/addon-versions.ts`);
   }
   return version;
+}
+
+/** `[major, minor]` of an add-on version such as `v1.19.2-eksbuild.1`. */
+function majorMinor(version: string): [number, number] {
+  const [major, minor] = version.slice(1).split('.').map(Number);
+  return [major, minor];
+}
+
+/**
+ * Why `version` cannot be `addonName`'s version on Kubernetes `kubernetesVersion`, or undefined
+ * when it can (as far as can be told offline). Tokens always pass. The rule, documented in
+ * docs/ADDONS.md:
+ *
+ * - every add-on: the EKS format `v<major>.<minor>.<patch>[-<pre>]-eksbuild.<n>`, and the same
+ *   major as the table's pin (a new major changes configuration schemas and IAM needs, so it comes
+ *   with a table refresh);
+ * - kube-proxy: built per Kubernetes minor, so `v<major>.<minor>` must equal the cluster's version;
+ * - coredns: built per Kubernetes minor line, so it must not be older than the line the table pins
+ *   for this Kubernetes version (the typical leftover override after a cluster upgrade).
+ */
+export function addonVersionProblem(addonName: string, version: string, kubernetesVersion: string): string | undefined {
+  if (Token.isUnresolved(version) || Token.isUnresolved(kubernetesVersion)) {
+    return undefined;
+  }
+  if (!ADDON_VERSION_PATTERN.test(version)) {
+    return `must be an EKS add-on version such as 'v1.19.2-eksbuild.1' (v<major>.<minor>.<patch>-eksbuild.<build>)`;
+  }
+  const pinned = ADDON_VERSIONS[addonName]?.[kubernetesVersion];
+  const [major, minor] = majorMinor(version);
+  if (addonName === 'kube-proxy' && `${major}.${minor}` !== kubernetesVersion) {
+    return `kube-proxy is built per Kubernetes minor: on Kubernetes ${kubernetesVersion} it must be v${kubernetesVersion}.<patch>-eksbuild.<build>` +
+      (pinned ? ` (pinned: ${pinned})` : '');
+  }
+  if (!pinned) {
+    return undefined;
+  }
+  const [pinnedMajor, pinnedMinor] = majorMinor(pinned);
+  if (major !== pinnedMajor) {
+    return `is major version v${major}, but ${addonName} on Kubernetes ${kubernetesVersion} is on v${pinnedMajor} (pinned: ${pinned}); refresh lib/addons/addon-versions.ts to move majors`;
+  }
+  if (addonName === 'coredns' && minor < pinnedMinor) {
+    return `is older than the v${pinnedMajor}.${pinnedMinor} line EKS publishes CoreDNS on for Kubernetes ${kubernetesVersion} (pinned: ${pinned})`;
+  }
+  return undefined;
 }

@@ -1,0 +1,354 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IDependable } from 'constructs';
+import { NodeModeType } from '../compute/node-mode';
+import { acknowledge } from '../private/acknowledge';
+import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { addonVersionProblem, pinnedAddonVersion } from './addon-versions';
+import { kubernetesVersionOfCluster, nodeModeTypeOfCluster } from './cluster-facts';
+
+/** Options every core add-on takes. */
+export interface CoreAddonOptions {
+  /**
+   * Install the add-on. Setting `true` where the node mode has no use for it (see `CoreAddons`) is
+   * an error; `false` leaves it out, for example to bring another CNI or kube-proxy replacement.
+   *
+   * @default - true where the node mode runs the add-on, false elsewhere
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The add-on version, such as `v1.19.2-eksbuild.1`. Checked offline against the format and the
+   * cluster's Kubernetes version (rule in docs/ADDONS.md).
+   *
+   * @default - the version pinned for the cluster's Kubernetes version in lib/addons/addon-versions.ts
+   */
+  readonly version?: string;
+
+  /**
+   * Raw JSON configuration values, as `aws eks describe-addon-configuration` describes them for this
+   * add-on. Merged with the typed options; a key set both ways is an error. EKS validates them
+   * against the add-on's schema at deploy time.
+   *
+   * @default - none beyond the typed options
+   */
+  readonly configurationValues?: { [key: string]: any };
+
+  /**
+   * Keep the add-on's software running in the cluster when the `AWS::EKS::Addon` resource is deleted
+   * (EKS stops managing it). See `CoreAddons` for the per-add-on choice.
+   *
+   * @default - true for vpc-cni, kube-proxy, eks-pod-identity-agent and (except on Fargate) coredns; false for metrics-server
+   */
+  readonly preserveOnDelete?: boolean;
+}
+
+/** Options of the VPC CNI add-on. */
+export interface VpcCniOptions extends CoreAddonOptions {}
+
+/** Options of the CoreDNS add-on. */
+export interface CoreDnsOptions extends CoreAddonOptions {
+  /**
+   * Number of CoreDNS replicas (`replicaCount`), 1 to 50.
+   *
+   * @default - the add-on's default, 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * Run CoreDNS on Fargate (`computeType: Fargate`). The cluster needs a Fargate profile that
+   * selects `kube-system` pods. This is how a Fargate-only cluster runs CoreDNS without a kubectl patch.
+   *
+   * @default - true when the node mode is Fargate, else false
+   */
+  readonly scheduleOnFargate?: boolean;
+}
+
+/**
+ * Props of {@link CoreAddons}.
+ */
+export interface CoreAddonsProps {
+  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster, created or imported. */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * The cluster's Kubernetes version, which picks the pinned add-on versions. Required for an
+   * imported cluster.
+   *
+   * @default - the version the cluster's `AWS::EKS::Cluster` is created with
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * How the cluster gets compute, which decides what is installed (see `CoreAddons`).
+   *
+   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
+   */
+  readonly nodeModeType?: NodeModeType;
+
+  /**
+   * The VPC CNI (`vpc-cni`): pod networking on nodes, with its own Pod Identity role.
+   *
+   * @default - installed on managed and self-managed nodes with the pinned version
+   */
+  readonly vpcCni?: VpcCniOptions;
+
+  /**
+   * CoreDNS (`coredns`): cluster DNS.
+   *
+   * @default - installed on managed and self-managed nodes and on Fargate, with the pinned version
+   */
+  readonly coreDns?: CoreDnsOptions;
+
+  /**
+   * kube-proxy (`kube-proxy`): Service networking rules on every node.
+   *
+   * @default - installed on managed and self-managed nodes with the pinned version
+   */
+  readonly kubeProxy?: CoreAddonOptions;
+
+  /**
+   * The EKS Pod Identity Agent (`eks-pod-identity-agent`), which hands Pod Identity credentials
+   * to pods on nodes (the VPC CNI's among them).
+   *
+   * @default - installed on managed and self-managed nodes with the pinned version
+   */
+  readonly podIdentityAgent?: CoreAddonOptions;
+
+  /**
+   * The Kubernetes Metrics Server (`metrics-server`, an EKS community add-on): resource metrics for
+   * `kubectl top` and the Horizontal Pod Autoscaler.
+   *
+   * @default - installed in every node mode with the pinned version
+   */
+  readonly metricsServer?: CoreAddonOptions;
+}
+
+/** Which add-ons each node mode runs. */
+const INSTALLED_BY_MODE: Record<NodeModeType, readonly string[]> = {
+  [NodeModeType.MANAGED]: ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent', 'metrics-server'],
+  [NodeModeType.SELF_MANAGED]: ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent', 'metrics-server'],
+  // Fargate runs its own CNI and kube-proxy in each pod's micro-VM, and Pod Identity does not work
+  // for Fargate pods; DaemonSets never run there.
+  [NodeModeType.FARGATE]: ['coredns', 'metrics-server'],
+  // Auto Mode nodes have networking, kube-proxy, DNS and the Pod Identity Agent built in.
+  [NodeModeType.AUTO_MODE]: ['metrics-server'],
+};
+
+const MODE_LABEL: Record<NodeModeType, string> = {
+  [NodeModeType.MANAGED]: 'a managed-node',
+  [NodeModeType.SELF_MANAGED]: 'a self-managed-node',
+  [NodeModeType.FARGATE]: 'a Fargate',
+  [NodeModeType.AUTO_MODE]: 'an Auto Mode',
+};
+
+const WHY_NOT_INSTALLED: Record<NodeModeType, string> = {
+  [NodeModeType.MANAGED]: '',
+  [NodeModeType.SELF_MANAGED]: '',
+  [NodeModeType.FARGATE]: 'Fargate pods get networking and kube-proxy from Fargate, Pod Identity does not work for Fargate pods, and DaemonSets do not run on Fargate',
+  [NodeModeType.AUTO_MODE]: 'Auto Mode nodes have pod networking, kube-proxy, CoreDNS and the Pod Identity Agent built in',
+};
+
+/** One add-on's resolved settings. */
+interface AddonPlan {
+  readonly prop: string;
+  readonly addonName: string;
+  readonly id: string;
+  readonly options: CoreAddonOptions;
+  readonly typedValues: { [key: string]: any };
+  readonly preserveOnDeleteDefault: boolean;
+}
+
+/**
+ * The core EKS add-ons as native `AWS::EKS::Addon` resources: the VPC CNI, CoreDNS, kube-proxy,
+ * the EKS Pod Identity Agent and the Metrics Server. Versions come from one pinned table and move
+ * with the cluster's Kubernetes version; each can be overridden.
+ *
+ * What is installed depends on the node mode:
+ * - managed and self-managed nodes: all five;
+ * - Fargate: CoreDNS (with `computeType: Fargate`) and the Metrics Server only;
+ * - Auto Mode: the Metrics Server only.
+ *
+ * The VPC CNI gets its own role with `AmazonEKS_CNI_Policy` through a Pod Identity association for
+ * `kube-system/aws-node`, so the node role needs no CNI permissions. Nothing here touches
+ * aws-eks-v2's `Cluster.eksPodIdentityAgent` getter (nor `addServiceAccount` with Pod Identity),
+ * which would create a second `eks-pod-identity-agent` add-on.
+ *
+ * Every add-on uses `resolveConflicts: OVERWRITE` (this code is the source of truth; it also takes
+ * over self-managed copies EKS bootstrapped). The networking add-ons and CoreDNS keep their
+ * software on delete so that a cluster left behind (retained, or a failed stack delete) still has
+ * pod networking and DNS; on Fargate CoreDNS is removed with its add-on so that no Fargate pod
+ * outlives its profile.
+ */
+export class CoreAddons extends Construct {
+  /** The `vpc-cni` add-on, when installed. */
+  public readonly vpcCni?: eks.CfnAddon;
+
+  /** The `coredns` add-on, when installed. */
+  public readonly coreDns?: eks.CfnAddon;
+
+  /** The `kube-proxy` add-on, when installed. */
+  public readonly kubeProxy?: eks.CfnAddon;
+
+  /** The `eks-pod-identity-agent` add-on, when installed. */
+  public readonly podIdentityAgent?: eks.CfnAddon;
+
+  /** The `metrics-server` add-on, when installed. */
+  public readonly metricsServer?: eks.CfnAddon;
+
+  /** The VPC CNI's Pod Identity role, when the VPC CNI is installed. */
+  public readonly vpcCniRole?: iam.IRole;
+
+  /** The Kubernetes version the add-on versions were picked for. */
+  public readonly kubernetesVersion: string;
+
+  /** The node mode that decided what is installed. */
+  public readonly nodeModeType: NodeModeType;
+
+  public constructor(scope: Construct, id: string, props: CoreAddonsProps) {
+    super(scope, id);
+
+    // Defaults
+    const nodeModeType = nodeModeTypeOfCluster(props.cluster, props.nodeModeType);
+    const kubernetesVersion = kubernetesVersionOfCluster(props.cluster, props.kubernetesVersion);
+    const installable = INSTALLED_BY_MODE[nodeModeType];
+    const coreDnsOnFargate = props.coreDns?.scheduleOnFargate ?? nodeModeType === NodeModeType.FARGATE;
+    const plans: AddonPlan[] = [
+      plan('podIdentityAgent', 'eks-pod-identity-agent', 'PodIdentityAgent', props.podIdentityAgent, {}, true),
+      plan('vpcCni', 'vpc-cni', 'VpcCni', props.vpcCni, {}, true),
+      plan('kubeProxy', 'kube-proxy', 'KubeProxy', props.kubeProxy, {}, true),
+      plan('coreDns', 'coredns', 'CoreDns', props.coreDns, {
+        ...(props.coreDns?.replicas !== undefined ? { replicaCount: props.coreDns.replicas } : {}),
+        ...(coreDnsOnFargate ? { computeType: 'Fargate' } : {}),
+      }, nodeModeType !== NodeModeType.FARGATE),
+      plan('metricsServer', 'metrics-server', 'MetricsServer', props.metricsServer, {}, false),
+    ];
+    const isInstalled = (p: AddonPlan) => p.options.enabled ?? installable.includes(p.addonName);
+
+    // Validation
+    const errors = new PropErrors(this, 'CoreAddons');
+    if (kubernetesVersion === undefined) {
+      errors.add('kubernetesVersion', undefined, "required for a cluster whose version cannot be read (an imported cluster); pass the cluster's version");
+    }
+    for (const p of plans) {
+      validatePlan(errors, p, isInstalled(p), installable.includes(p.addonName), nodeModeType, kubernetesVersion);
+    }
+    checkIntRange(errors, 'coreDns.replicas', props.coreDns?.replicas, 1, 50);
+    if (nodeModeType === NodeModeType.FARGATE && props.coreDns?.scheduleOnFargate === false) {
+      errors.add('coreDns.scheduleOnFargate', false, 'a Fargate-only cluster has no nodes, so CoreDNS must run on Fargate; leave it unset');
+    }
+    const [agentPlan, cniPlan] = plans;
+    if (isInstalled(cniPlan) && !isInstalled(agentPlan)) {
+      errors.add('podIdentityAgent.enabled', false, 'the VPC CNI gets its credentials through Pod Identity, which needs the agent; keep the agent, or disable vpcCni too');
+    }
+    if (isInstalled(cniPlan) && props.cluster.ipFamily === eks.IpFamily.IP_V6) {
+      errors.add('vpcCni', 'an IPv6 cluster', 'the VPC CNI role carries AmazonEKS_CNI_Policy, which is for IPv4; set vpcCni.enabled: false and bring an IPv6 CNI policy');
+    }
+    errors.throwIfAny();
+    const k8s = kubernetesVersion as string;
+
+    // Children
+    const addons: Record<string, eks.CfnAddon> = {};
+    let vpcCniRole: iam.Role | undefined;
+    for (const p of plans) {
+      if (!isInstalled(p)) {
+        continue;
+      }
+      let podIdentityAssociations: eks.CfnAddon.PodIdentityAssociationProperty[] | undefined;
+      if (p.addonName === 'vpc-cni') {
+        vpcCniRole = new iam.Role(this, 'VpcCniRole', {
+          description: 'Pod Identity role of the VPC CNI (kube-system/aws-node)',
+          assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+          managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
+        });
+        podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: vpcCniRole.roleArn }];
+      }
+      const values = { ...p.typedValues, ...(p.options.configurationValues ?? {}) };
+      addons[p.addonName] = new eks.CfnAddon(this, p.id, {
+        clusterName: props.cluster.clusterName,
+        addonName: p.addonName,
+        addonVersion: p.options.version ?? pinnedAddonVersion(p.addonName, k8s),
+        resolveConflicts: 'OVERWRITE',
+        preserveOnDelete: p.options.preserveOnDelete ?? p.preserveOnDeleteDefault,
+        configurationValues: Object.keys(values).length > 0 ? Stack.of(this).toJsonString(values) : undefined,
+        podIdentityAssociations,
+      });
+    }
+    if (addons['vpc-cni'] && addons['eks-pod-identity-agent']) {
+      // aws-node asks the agent for its credentials.
+      addons['vpc-cni'].addDependency(addons['eks-pod-identity-agent']);
+    }
+
+    // Public fields
+    this.podIdentityAgent = addons['eks-pod-identity-agent'];
+    this.vpcCni = addons['vpc-cni'];
+    this.kubeProxy = addons['kube-proxy'];
+    this.coreDns = addons.coredns;
+    this.metricsServer = addons['metrics-server'];
+    this.vpcCniRole = vpcCniRole;
+    this.kubernetesVersion = k8s;
+    this.nodeModeType = nodeModeType;
+
+    // Acknowledgements
+    if (vpcCniRole) {
+      acknowledge(vpcCniRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+        'AmazonEKS_CNI_Policy is the AWS managed policy the VPC CNI documents for IPv4 clusters; it is on a role only kube-system/aws-node can assume, not on the node role.');
+    }
+  }
+
+  /**
+   * Orders the add-ons around the cluster's compute: the node-level add-ons (VPC CNI, kube-proxy,
+   * Pod Identity Agent) are created before `capacity`, so nodes become Ready as they join, and
+   * the add-ons that run as Deployments (CoreDNS, Metrics Server) after it, so their pods have
+   * somewhere to run. On delete the order reverses. Call it once per node group, Auto Scaling
+   * group or Fargate profile.
+   */
+  public addCapacityDependency(capacity: IDependable & Construct): void {
+    for (const addon of [this.podIdentityAgent, this.vpcCni, this.kubeProxy]) {
+      if (addon) {
+        capacity.node.addDependency(addon);
+      }
+    }
+    for (const addon of [this.coreDns, this.metricsServer]) {
+      if (addon) {
+        addon.node.addDependency(capacity);
+      }
+    }
+  }
+}
+
+function plan(prop: string, addonName: string, id: string, options: CoreAddonOptions | undefined,
+  typedValues: { [key: string]: any }, preserveOnDeleteDefault: boolean): AddonPlan {
+  return { prop, addonName, id, options: options ?? {}, typedValues, preserveOnDeleteDefault };
+}
+
+function validatePlan(errors: PropErrors, p: AddonPlan, installed: boolean, installable: boolean,
+  nodeModeType: NodeModeType, kubernetesVersion: string | undefined): void {
+  const o = p.options;
+  if (o.enabled === true && !installable) {
+    errors.add(`${p.prop}.enabled`, true, `${p.addonName} is not installed on ${MODE_LABEL[nodeModeType]} cluster: ${WHY_NOT_INSTALLED[nodeModeType]}`);
+    return;
+  }
+  if (!installed) {
+    const given = (['version', 'configurationValues', 'preserveOnDelete', 'replicas', 'scheduleOnFargate'] as const)
+      .filter((k) => (o as any)[k] !== undefined);
+    if (given.length > 0) {
+      const why = installable ? 'it is disabled' : `it is not installed on ${MODE_LABEL[nodeModeType]} cluster (${WHY_NOT_INSTALLED[nodeModeType]})`;
+      errors.add(p.prop, given.join(', '), `${p.addonName} does not accept options because ${why}; remove them`);
+    }
+    return;
+  }
+  if (o.version !== undefined && kubernetesVersion !== undefined) {
+    const problem = addonVersionProblem(p.addonName, o.version, kubernetesVersion);
+    if (problem) {
+      errors.add(`${p.prop}.version`, o.version, problem);
+    }
+  }
+  if (o.configurationValues !== undefined && !Token.isUnresolved(o.configurationValues)) {
+    const clashes = Object.keys(o.configurationValues).filter((k) => k in p.typedValues);
+    if (clashes.length > 0) {
+      errors.add(`${p.prop}.configurationValues`, clashes.join(', '), 'already set by a typed option (replicas, scheduleOnFargate); set each value one way');
+    }
+  }
+}
