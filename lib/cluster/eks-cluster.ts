@@ -6,7 +6,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NodeMode, NodeModeType } from '../compute/node-mode';
+import { FargateProfile, FargateProfileOptions } from '../compute/fargate-profile';
+import { ManagedNodeGroup, ManagedNodeGroupOptions } from '../compute/managed-node-group';
+import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
+import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-managed-nodes';
 import { allowCloudWatchLogs } from '../network/customer-vpc';
 import { acknowledge } from '../private/acknowledge';
 import { isIpv4Cidr } from '../private/cidr';
@@ -157,6 +160,9 @@ export class EksCluster extends Construct {
   /** The chosen node mode. */
   public readonly nodeMode: NodeMode;
 
+  /** The capacity the node mode added: node group, self-managed nodes, Fargate profiles or the Auto Mode node role. */
+  public readonly capacity: NodeCapacity;
+
   /** The Kubernetes version. */
   public readonly version: eks.KubernetesVersion;
 
@@ -225,7 +231,7 @@ export class EksCluster extends Construct {
       : eks.EndpointAccess.PRIVATE;
 
     const cluster = new eks.Cluster(this, 'Cluster', {
-      ...nodeMode._clusterProps(),
+      ...nodeMode._clusterProps(this),
       vpc: props.vpc,
       vpcSubnets: [nodeSubnets],
       clusterName,
@@ -256,7 +262,7 @@ export class EksCluster extends Construct {
     this.version = version;
     this.endpointPrivateOnly = !endpointAccess._config.publicAccess;
 
-    nodeMode._bind(this, { cluster, nodeSubnets });
+    this.capacity = nodeMode._bind(this, { cluster, nodeSubnets, version });
 
     // Acknowledgements
     acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
@@ -274,6 +280,30 @@ export class EksCluster extends Construct {
   /** The cluster's name. */
   public get clusterName(): string {
     return this.cluster.clusterName;
+  }
+
+  /**
+   * Adds a managed node group beside the node mode's capacity, in the node subnets, following the
+   * cluster's Kubernetes version, with the same defaults and checks as `NodeMode.managed()`.
+   */
+  public addManagedNodeGroup(id: string, options: ManagedNodeGroupOptions = {}): ManagedNodeGroup {
+    return new ManagedNodeGroup(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
+  }
+
+  /**
+   * Adds self-managed nodes beside the node mode's capacity, in the node subnets, with the same
+   * defaults and checks as `NodeMode.selfManaged()`.
+   */
+  public addSelfManagedNodes(id: string, options: SelfManagedNodesOptions = {}): SelfManagedNodes {
+    return new SelfManagedNodes(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
+  }
+
+  /**
+   * Adds a Fargate profile in the node subnets. Its pod execution role may write to the Fargate log
+   * group when the node mode turned Fargate logging on.
+   */
+  public addFargateProfile(id: string, options: FargateProfileOptions): FargateProfile {
+    return new FargateProfile(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, logging: this.capacity.fargateLogging });
   }
 
   private acknowledgeKubectlProvider(): void {

@@ -1,6 +1,14 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledge } from '../private/acknowledge';
+import { PropErrors } from '../private/prop-errors';
+import { FargateLogging, FargateLoggingOptions } from './fargate-logging';
+import { FargateProfile } from './fargate-profile';
+import { ManagedNodeGroup, ManagedNodeGroupOptions } from './managed-node-group';
+import { attachManagedPolicies, checkKnownKeys, MANAGED_NODE_GROUP_OPTION_KEYS, SELF_MANAGED_NODES_OPTION_KEYS } from './node-common';
+import { SelfManagedNodes, SelfManagedNodesOptions } from './self-managed-nodes';
 
 /** Which kind of compute runs the cluster's pods. */
 export enum NodeModeType {
@@ -14,17 +22,50 @@ export enum NodeModeType {
   AUTO_MODE = 'auto-mode',
 }
 
-/** Options of {@link NodeMode.managed}. */
-export interface ManagedNodeModeOptions {}
+/** The built-in node pools of EKS Auto Mode. */
+export enum AutoModeNodePool {
+  /** `system`: tainted for critical add-ons (CriticalAddonsOnly), on-demand, ARM64 and x86_64. */
+  SYSTEM = 'system',
+  /** `general-purpose`: on-demand x86_64 nodes for workloads. */
+  GENERAL_PURPOSE = 'general-purpose',
+}
 
-/** Options of {@link NodeMode.selfManaged}. */
-export interface SelfManagedNodeModeOptions {}
+/** Options of {@link NodeMode.managed}: the cluster's default managed node group. */
+export interface ManagedNodeModeOptions extends ManagedNodeGroupOptions {}
+
+/** Options of {@link NodeMode.selfManaged}: the cluster's default self-managed nodes. */
+export interface SelfManagedNodeModeOptions extends SelfManagedNodesOptions {}
 
 /** Options of {@link NodeMode.fargate}. */
-export interface FargateNodeModeOptions {}
+export interface FargateNodeModeOptions extends FargateLoggingOptions {
+  /**
+   * Which workload pods run on Fargate (1 to 5 selectors). `kube-system` is always covered by a
+   * profile of its own, so CoreDNS and the add-ons run too.
+   *
+   * @default [{ namespace: 'default' }]
+   */
+  readonly selectors?: eks.Selector[];
+
+  /**
+   * Send the containers' stdout and stderr to a CloudWatch log group through Fargate's built-in
+   * Fluent Bit. Needs the kubectl provider (set `kubectlLayer` on `EksCluster`), because the
+   * configuration is a Kubernetes ConfigMap. Off by default so a cluster without a kubectl
+   * provider works as is; turning it on without one is a synth-time error.
+   *
+   * @default false
+   */
+  readonly logging?: boolean;
+}
 
 /** Options of {@link NodeMode.autoMode}. */
-export interface AutoModeNodeModeOptions {}
+export interface AutoModeNodeModeOptions {
+  /**
+   * The built-in node pools to turn on.
+   *
+   * @default [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE]
+   */
+  readonly nodePools?: AutoModeNodePool[];
+}
 
 /** What a node mode needs from the cluster it binds to. */
 export interface NodeModeBindContext {
@@ -32,6 +73,60 @@ export interface NodeModeBindContext {
   readonly cluster: eks.Cluster;
   /** The private subnets of every AZ, where capacity goes. */
   readonly nodeSubnets: ec2.SubnetSelection;
+  /** The Kubernetes version of the cluster, which node groups follow. */
+  readonly version?: eks.KubernetesVersion;
+}
+
+/** The `eks.Cluster` props a node mode decides. */
+export interface NodeModeClusterProps {
+  /** Auto Mode or no default capacity. */
+  readonly defaultCapacityType: eks.DefaultCapacityType;
+  /**
+   * Default capacity; 0 as the mode adds its own.
+   * @default - none (Auto Mode)
+   */
+  readonly defaultCapacity?: number;
+  /**
+   * Auto Mode's node pools and node role.
+   * @default - none
+   */
+  readonly compute?: eks.ComputeConfig;
+  /**
+   * Whether EKS installs unmanaged vpc-cni, kube-proxy and CoreDNS.
+   * @default - EKS's default
+   */
+  readonly bootstrapSelfManagedAddons?: boolean;
+}
+
+/** The capacity a node mode added to a cluster. */
+export interface NodeCapacity {
+  /** Which mode added it. */
+  readonly type: NodeModeType;
+  /**
+   * The EC2 instance role of the nodes (managed, self-managed and Auto Mode nodes).
+   * @default - none (Fargate)
+   */
+  readonly nodeRole?: iam.IRole;
+  /**
+   * The managed node group (managed mode).
+   * @default - none
+   */
+  readonly managedNodeGroup?: ManagedNodeGroup;
+  /**
+   * The self-managed nodes (self-managed mode).
+   * @default - none
+   */
+  readonly selfManagedNodes?: SelfManagedNodes;
+  /**
+   * The Fargate profiles: `kube-system` first, then the workloads (Fargate mode).
+   * @default - none
+   */
+  readonly fargateProfiles?: FargateProfile[];
+  /**
+   * Fargate logging (Fargate mode with `logging: true`).
+   * @default - none
+   */
+  readonly fargateLogging?: FargateLogging;
 }
 
 /**
@@ -39,54 +134,197 @@ export interface NodeModeBindContext {
  * options of its own mode, so no invalid mix can be written.
  */
 export abstract class NodeMode {
-  /** EKS managed node groups (the default). */
+  /** EKS managed node groups (the default): a node group across the private subnets of every AZ. */
   public static managed(options: ManagedNodeModeOptions = {}): NodeMode {
-    return new SimpleNodeMode(NodeModeType.MANAGED, options);
+    return new ManagedNodeMode(options);
   }
 
-  /** Self-managed nodes in an Auto Scaling group. */
+  /** Self-managed AL2023 or Bottlerocket nodes in an Auto Scaling group. */
   public static selfManaged(options: SelfManagedNodeModeOptions = {}): NodeMode {
-    return new SimpleNodeMode(NodeModeType.SELF_MANAGED, options);
+    return new SelfManagedNodeMode(options);
   }
 
-  /** Fargate profiles only. */
+  /** Fargate profiles only: one for `kube-system`, one for the workloads' selectors. */
   public static fargate(options: FargateNodeModeOptions = {}): NodeMode {
-    return new SimpleNodeMode(NodeModeType.FARGATE, options);
+    return new FargateNodeMode(options);
   }
 
-  /** EKS Auto Mode. */
+  /** EKS Auto Mode with its built-in node pools; EKS runs compute, block storage and load balancing. */
   public static autoMode(options: AutoModeNodeModeOptions = {}): NodeMode {
-    return new SimpleNodeMode(NodeModeType.AUTO_MODE, options);
+    return new AutoNodeMode(options);
   }
 
   /** Which mode this is. */
   public abstract readonly type: NodeModeType;
 
   /**
-   * The `eks.Cluster` props this mode decides (Auto Mode's compute config, or no default capacity).
+   * The `eks.Cluster` props this mode decides (Auto Mode's compute config, or no default
+   * capacity). Constructs it needs before the cluster (the Auto Mode node role) go under `scope`.
    * @internal
    */
-  public abstract _clusterProps(): eks.ClusterProps | any;
+  public abstract _clusterProps(scope: Construct): NodeModeClusterProps;
 
   /**
    * Adds the mode's capacity to the cluster, under `scope`.
    * @internal
    */
-  public abstract _bind(scope: Construct, context: NodeModeBindContext): void;
+  public abstract _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity;
 }
 
-class SimpleNodeMode extends NodeMode {
-  public constructor(public readonly type: NodeModeType, _options: object) {
+const NO_DEFAULT_CAPACITY: NodeModeClusterProps = { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 };
+
+class ManagedNodeMode extends NodeMode {
+  public readonly type = NodeModeType.MANAGED;
+
+  public constructor(private readonly options: ManagedNodeModeOptions) {
     super();
   }
 
-  public _clusterProps(): any {
-    return this.type === NodeModeType.AUTO_MODE
-      ? { defaultCapacityType: eks.DefaultCapacityType.AUTOMODE }
-      : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 };
+  public _clusterProps(scope: Construct): NodeModeClusterProps {
+    const errors = new PropErrors(scope, 'EksCluster');
+    checkKnownKeys(errors, this.options, MANAGED_NODE_GROUP_OPTION_KEYS, 'NodeMode.managed()');
+    errors.throwIfAny();
+    return NO_DEFAULT_CAPACITY;
   }
 
-  public _bind(_scope: Construct, _context: NodeModeBindContext): void {
-    // Capacity comes with the node mode issue.
+  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
+    const group = new ManagedNodeGroup(scope, 'NodeGroup', {
+      ...this.options,
+      cluster: context.cluster,
+      subnets: context.nodeSubnets,
+      version: context.version,
+    });
+    return { type: this.type, nodeRole: group.role, managedNodeGroup: group };
+  }
+}
+
+class SelfManagedNodeMode extends NodeMode {
+  public readonly type = NodeModeType.SELF_MANAGED;
+
+  public constructor(private readonly options: SelfManagedNodeModeOptions) {
+    super();
+  }
+
+  public _clusterProps(scope: Construct): NodeModeClusterProps {
+    const errors = new PropErrors(scope, 'EksCluster');
+    checkKnownKeys(errors, this.options, SELF_MANAGED_NODES_OPTION_KEYS, 'NodeMode.selfManaged()');
+    errors.throwIfAny();
+    return NO_DEFAULT_CAPACITY;
+  }
+
+  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
+    const nodes = new SelfManagedNodes(scope, 'SelfManagedNodes', {
+      ...this.options,
+      cluster: context.cluster,
+      subnets: context.nodeSubnets,
+      version: context.version,
+    });
+    return { type: this.type, nodeRole: nodes.role, selfManagedNodes: nodes };
+  }
+}
+
+const FARGATE_MODE_KEYS = ['selectors', 'logging', 'logRetention', 'logEncryptionKey', 'logRemovalPolicy'];
+
+class FargateNodeMode extends NodeMode {
+  public readonly type = NodeModeType.FARGATE;
+
+  public constructor(private readonly options: FargateNodeModeOptions) {
+    super();
+  }
+
+  public _clusterProps(scope: Construct): NodeModeClusterProps {
+    const errors = new PropErrors(scope, 'EksCluster');
+    checkKnownKeys(errors, this.options, FARGATE_MODE_KEYS, 'NodeMode.fargate()');
+    if (!this.options.logging) {
+      for (const key of ['logRetention', 'logEncryptionKey', 'logRemovalPolicy'] as const) {
+        errors.check(this.options[key] === undefined, `nodeMode.${key}`, this.options[key] === undefined ? undefined : 'a value',
+          'configures Fargate logging, which is off; set logging: true or leave it unset');
+      }
+    }
+    errors.throwIfAny();
+    return NO_DEFAULT_CAPACITY;
+  }
+
+  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
+    const logging = this.options.logging ?? false;
+    const errors = new PropErrors(scope, 'EksCluster');
+    errors.check(!logging || context.cluster.kubectlProvider !== undefined, 'nodeMode', 'NodeMode.fargate({ logging: true })',
+      'Fargate logging is a Kubernetes ConfigMap applied by the kubectl provider, which EksCluster creates only when kubectlLayer is set: set kubectlLayer, or leave logging off');
+    errors.throwIfAny();
+
+    const fargateLogging = logging
+      ? new FargateLogging(scope, 'FargateLogging', {
+        cluster: context.cluster,
+        logRetention: this.options.logRetention,
+        logEncryptionKey: this.options.logEncryptionKey,
+        logRemovalPolicy: this.options.logRemovalPolicy,
+      })
+      : undefined;
+    // kube-system gets its own profile so CoreDNS (told to run on Fargate by its add-on
+    // configuration) and the other add-ons always have somewhere to run.
+    const system = new FargateProfile(scope, 'SystemFargateProfile', {
+      cluster: context.cluster,
+      selectors: [{ namespace: 'kube-system' }],
+      subnets: context.nodeSubnets,
+      logging: fargateLogging,
+    });
+    const workloads = new FargateProfile(scope, 'WorkloadFargateProfile', {
+      cluster: context.cluster,
+      selectors: this.options.selectors ?? [{ namespace: 'default' }],
+      subnets: context.nodeSubnets,
+      logging: fargateLogging,
+    });
+    return { type: this.type, fargateProfiles: [system, workloads], fargateLogging };
+  }
+}
+
+const AUTO_MODE_NODE_ROLE_ID = 'AutoModeNodeRole';
+const CLUSTER_ROLE_AUTO_MODE_POLICIES: Record<string, string> = {
+  AmazonEKSComputePolicy: 'launches and terminates the EC2 instances of the Auto Mode node pools',
+  AmazonEKSBlockStoragePolicy: 'creates, attaches and deletes the EBS volumes of Auto Mode block storage',
+  AmazonEKSLoadBalancingPolicy: 'creates and manages the load balancers of Auto Mode load balancing',
+  AmazonEKSNetworkingPolicy: 'manages the network interfaces and security groups of Auto Mode nodes',
+};
+
+class AutoNodeMode extends NodeMode {
+  public readonly type = NodeModeType.AUTO_MODE;
+
+  public constructor(private readonly options: AutoModeNodeModeOptions) {
+    super();
+  }
+
+  public _clusterProps(scope: Construct): NodeModeClusterProps {
+    const nodePools = this.options.nodePools ?? [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE];
+    const errors = new PropErrors(scope, 'EksCluster');
+    checkKnownKeys(errors, this.options, ['nodePools'], 'NodeMode.autoMode()');
+    const known: string[] = [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE];
+    errors.check(nodePools.length >= 1, 'nodeMode.nodePools', nodePools,
+      'Auto Mode needs at least one built-in node pool here (system, general-purpose); custom node pools alone are not supported by this construct');
+    errors.check(nodePools.every((p) => known.includes(p)), 'nodeMode.nodePools', nodePools, `each must be one of ${known.join(', ')}`);
+    errors.check(new Set(nodePools).size === nodePools.length, 'nodeMode.nodePools', nodePools, 'each node pool may be listed once');
+    errors.throwIfAny();
+
+    // Created here (before the cluster, which references it) so it can be exposed and acknowledged.
+    const nodeRole = new iam.Role(scope, AUTO_MODE_NODE_ROLE_ID, {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Nodes of the EKS Auto Mode node pools of ${scope.node.path}`,
+    });
+    attachManagedPolicies(nodeRole, ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly']);
+    return {
+      defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
+      compute: { nodePools, nodeRole },
+      // Auto Mode nodes bring VPC networking, kube-proxy and DNS themselves.
+      bootstrapSelfManagedAddons: false,
+    };
+  }
+
+  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
+    const nodeRole = scope.node.findChild(AUTO_MODE_NODE_ROLE_ID) as iam.Role;
+    // aws-eks-v2 attaches the Auto Mode policies to the cluster role when Auto Mode is on.
+    for (const [name, what] of Object.entries(CLUSTER_ROLE_AUTO_MODE_POLICIES)) {
+      acknowledge(context.cluster.role, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+        `${name} is the AWS managed policy EKS Auto Mode requires on the cluster role: it ${what}; AWS keeps it in step with Auto Mode.`);
+    }
+    return { type: this.type, nodeRole };
   }
 }

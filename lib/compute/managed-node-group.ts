@@ -1,0 +1,237 @@
+import { Size, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PropErrors } from '../private/prop-errors';
+import { privateSubnetSelection } from '../private/subnets';
+import {
+  checkDiskSize, checkInstanceTypesAndAmi, checkKnownKeys, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
+  createNodeRole, DEFAULT_INSTANCE_TYPE, MANAGED_NODE_GROUP_OPTION_KEYS, nodeBlockDevices, resolveAmiType, versionOf,
+} from './node-common';
+import { NodeTaint } from './node-taint';
+
+/** Managed node groups scale to at most 1,000 nodes per EKS quota; this library caps the check there. */
+const MAX_NODES = 1000;
+
+/**
+ * Options of a managed node group: what {@link EksCluster.addManagedNodeGroup} and
+ * `NodeMode.managed()` take. The cluster and subnets come from the cluster.
+ */
+export interface ManagedNodeGroupOptions {
+  /**
+   * The node group's name. Changing it replaces the node group.
+   *
+   * @default - a name EKS generates
+   */
+  readonly nodegroupName?: string;
+
+  /**
+   * Instance types of the nodes, all of one CPU architecture. Spot capacity needs at least two.
+   *
+   * @default [m6i.large]
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * The AMI type: Amazon Linux 2023 or Bottlerocket. Amazon Linux 2 is refused (no AMIs for
+   * Kubernetes 1.33 and later). For GPU instances pick an `AL2023_*_NVIDIA` or `*_NEURON` type.
+   *
+   * @default - AL2023 standard for the instance types' architecture (ARM64 for Graviton types such as m7g, c7g, t4g)
+   */
+  readonly amiType?: eks.NodegroupAmiType;
+
+  /**
+   * On-demand or spot capacity.
+   *
+   * @default eks.CapacityType.ON_DEMAND
+   */
+  readonly capacityType?: eks.CapacityType;
+
+  /**
+   * The fewest nodes. Two keep one node per AZ of a 2-AZ spread through a node replacement.
+   *
+   * @default 2
+   */
+  readonly minSize?: number;
+
+  /**
+   * The number of nodes at creation. Within [minSize, maxSize].
+   *
+   * @default - minSize
+   */
+  readonly desiredSize?: number;
+
+  /**
+   * The most nodes the group scales out to.
+   *
+   * @default - the larger of 6 and desiredSize
+   */
+  readonly maxSize?: number;
+
+  /**
+   * The size of each node's encrypted gp3 root volume (the data volume on Bottlerocket), from 20 GiB to 16 TiB.
+   *
+   * @default Size.gibibytes(50)
+   */
+  readonly diskSize?: Size;
+
+  /**
+   * Kubernetes labels put on every node.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Kubernetes taints put on every node.
+   *
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+
+  /**
+   * How many nodes may be unavailable at once while the node group updates (new AMI, new
+   * Kubernetes version, launch template change).
+   *
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+
+  /**
+   * Let EKS replace nodes that report unhealthy (node auto repair).
+   *
+   * @default true
+   */
+  readonly enableNodeAutoRepair?: boolean;
+}
+
+/** Props of {@link ManagedNodeGroup}, for use against any aws-eks-v2 cluster. */
+export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
+  /** The cluster the nodes join. */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * Where the nodes go: private subnets in at least 2 AZs.
+   *
+   * @default - the cluster VPC's private subnets in every AZ
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The Kubernetes version of the nodes. Set it equal to the cluster's so upgrading the cluster
+   * upgrades the node group after it.
+   *
+   * @default - the cluster's version when `cluster` is an `eks.Cluster` of this app; else the
+   * cluster's version at creation, and the node group does not follow later upgrades
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * Attach the AWS managed `AmazonEKS_CNI_Policy` to the node role. Only for a cluster whose VPC CNI
+   * has no IAM role of its own: `EksCluster`'s add-ons give the CNI a Pod Identity role, and the
+   * node role then stays without it.
+   *
+   * @default false
+   */
+  readonly attachCniPolicy?: boolean;
+}
+
+/**
+ * An EKS managed node group (`AWS::EKS::Nodegroup`) with a launch template this construct owns:
+ * IMDSv2 required with a hop limit of 1 (pods cannot borrow the node role), an encrypted gp3 root
+ * volume, no SSH key, private subnets only, and an explicit AL2023 or Bottlerocket AMI type.
+ * Nodes join through the access entry EKS creates for the node role.
+ */
+export class ManagedNodeGroup extends Construct {
+  /** The node group's name. */
+  public readonly nodegroupName: string;
+
+  /** The node group's ARN. */
+  public readonly nodegroupArn: string;
+
+  /** The IAM role of the nodes. */
+  public readonly role: iam.IRole;
+
+  /** The launch template of the nodes. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+
+  /** The AMI type the nodes run. */
+  public readonly amiType: eks.NodegroupAmiType;
+
+  public constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
+    super(scope, id);
+
+    // Defaults
+    const instanceTypes = props.instanceTypes ?? [DEFAULT_INSTANCE_TYPE];
+    const amiType = resolveAmiType(props.amiType, instanceTypes);
+    const capacityType = props.capacityType ?? eks.CapacityType.ON_DEMAND;
+    const minSize = props.minSize ?? 2;
+    const desiredSize = props.desiredSize ?? minSize;
+    const maxSize = props.maxSize ?? (Token.isUnresolved(desiredSize) ? 6 : Math.max(6, desiredSize));
+    const diskSize = props.diskSize ?? Size.gibibytes(50);
+    const maxUnavailable = props.maxUnavailable ?? 1;
+    const subnets = props.subnets ?? privateSubnetSelection(props.cluster.vpc);
+    const version = props.version?.version ?? versionOf(props.cluster);
+
+    // Validation
+    const errors = new PropErrors(this, 'ManagedNodeGroup');
+    checkKnownKeys(errors, props, [...MANAGED_NODE_GROUP_OPTION_KEYS, 'cluster', 'subnets', 'version', 'attachCniPolicy'], 'ManagedNodeGroup');
+    checkInstanceTypesAndAmi(errors, instanceTypes, amiType, props.amiType !== undefined);
+    checkSpot(errors, capacityType === eks.CapacityType.SPOT, instanceTypes);
+    errors.check(capacityType !== eks.CapacityType.CAPACITY_BLOCK, 'capacityType', capacityType,
+      'capacity blocks need a reservation in the launch template; use ON_DEMAND or SPOT');
+    checkScaling(errors, minSize, desiredSize, maxSize, MAX_NODES);
+    const diskGib = checkDiskSize(errors, diskSize);
+    checkLabels(errors, 'labels', props.labels);
+    checkTaints(errors, props.taints ?? []);
+    if (!Token.isUnresolved(maxUnavailable)) {
+      errors.check(Number.isInteger(maxUnavailable) && maxUnavailable >= 1 && maxUnavailable <= 100, 'maxUnavailable', maxUnavailable,
+        'must be a whole number from 1 to 100');
+    }
+    checkPrivateSubnets(errors, 'subnets', props.cluster.vpc, subnets, 'managed nodes');
+    errors.throwIfAny();
+
+    // Children
+    const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Nodes of the EKS managed node group ${this.node.path}`);
+
+    // No instance profile, key, instance type or security group: EKS adds the instance profile,
+    // the instance types and the cluster security group to its own copy of this template.
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      httpEndpoint: true,
+      blockDevices: nodeBlockDevices(amiType, diskGib),
+    });
+
+    const resource = new eks.CfnNodegroup(this, 'Resource', {
+      clusterName: props.cluster.clusterName,
+      nodegroupName: props.nodegroupName,
+      nodeRole: role.roleArn,
+      subnets: props.cluster.vpc.selectSubnets(subnets).subnetIds,
+      amiType,
+      capacityType,
+      instanceTypes: instanceTypes.map((t) => t.toString()),
+      version,
+      launchTemplate: { id: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber },
+      scalingConfig: { minSize, desiredSize, maxSize },
+      updateConfig: { maxUnavailable },
+      labels: props.labels,
+      taints: props.taints?.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      nodeRepairConfig: { enabled: props.enableNodeAutoRepair ?? true },
+      forceUpdateEnabled: false,
+    });
+
+    // Uninstall the load balancer controller before its nodes go, so it can clean up its load balancers.
+    if (props.cluster instanceof eks.Cluster && props.cluster.albController) {
+      props.cluster.albController.node.addDependency(this);
+    }
+
+    // Public fields
+    this.nodegroupName = resource.attrNodegroupName;
+    this.nodegroupArn = resource.attrArn;
+    this.role = role;
+    this.launchTemplate = launchTemplate;
+    this.amiType = amiType;
+  }
+}

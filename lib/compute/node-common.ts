@@ -1,0 +1,322 @@
+import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge } from '../private/acknowledge';
+import { PropErrors } from '../private/prop-errors';
+import { checkSpansTwoAzs } from '../private/subnets';
+import { NodeTaint } from './node-taint';
+
+// Internal helpers shared by the node constructs. Not exported from lib/index.ts.
+
+/** The AMI types this library runs nodes on: Amazon Linux 2023 and Bottlerocket, never Amazon Linux 2. */
+export const SUPPORTED_AMI_TYPES: readonly eks.NodegroupAmiType[] = [
+  eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+  eks.NodegroupAmiType.AL2023_ARM_64_STANDARD,
+  eks.NodegroupAmiType.AL2023_X86_64_NVIDIA,
+  eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA,
+  eks.NodegroupAmiType.AL2023_X86_64_NEURON,
+  eks.NodegroupAmiType.BOTTLEROCKET_X86_64,
+  eks.NodegroupAmiType.BOTTLEROCKET_ARM_64,
+  eks.NodegroupAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+  eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_NVIDIA,
+  eks.NodegroupAmiType.BOTTLEROCKET_X86_64_FIPS,
+  eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS,
+];
+
+/** The option names of `ManagedNodeGroupOptions`, to catch options of another mode. */
+export const MANAGED_NODE_GROUP_OPTION_KEYS: readonly string[] = [
+  'nodegroupName', 'instanceTypes', 'amiType', 'capacityType', 'minSize', 'desiredSize', 'maxSize', 'diskSize',
+  'labels', 'taints', 'maxUnavailable', 'enableNodeAutoRepair',
+];
+
+/** The option names of `SelfManagedNodesOptions`. */
+export const SELF_MANAGED_NODES_OPTION_KEYS: readonly string[] = [
+  'instanceTypes', 'amiType', 'spot', 'minSize', 'desiredSize', 'maxSize', 'diskSize', 'labels', 'taints', 'maxBatchSize',
+];
+
+/** The option names of `FargateProfileOptions`. */
+export const FARGATE_PROFILE_OPTION_KEYS: readonly string[] = ['selectors', 'fargateProfileName'];
+
+/** The default instance type: general purpose, x86_64, offered in every commercial region. */
+export const DEFAULT_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE);
+
+/** Root volume bounds: the AL2023 EKS AMI snapshot is 20 GiB; gp3 volumes end at 16 TiB. */
+export const MIN_DISK_GIB = 20;
+export const MAX_DISK_GIB = 16384;
+
+/** The CPU architecture of an AMI type, from its name. */
+export function amiArchitecture(amiType: eks.NodegroupAmiType): ec2.InstanceArchitecture {
+  return /ARM_64/.test(amiType) ? ec2.InstanceArchitecture.ARM_64 : ec2.InstanceArchitecture.X86_64;
+}
+
+/** Whether an AMI type is Bottlerocket (TOML settings) rather than AL2023 (nodeadm). */
+export function isBottlerocket(amiType: eks.NodegroupAmiType): boolean {
+  return amiType.startsWith('BOTTLEROCKET');
+}
+
+/** The architectures of the instance types that are known at synth time. */
+function architecturesOf(instanceTypes: ec2.InstanceType[]): ec2.InstanceArchitecture[] {
+  const archs = instanceTypes
+    .filter((t) => !Token.isUnresolved(t.toString()))
+    .map((t) => t.architecture);
+  return [...new Set(archs)];
+}
+
+/**
+ * The AMI type to use: the one given, else AL2023 standard for the instance types' architecture
+ * (ARM64 for Graviton families such as m7g, c7g, t4g). Always explicit, because EKS and aws-eks-v2
+ * fall back to Amazon Linux 2, which has no AMIs for Kubernetes 1.33 and later.
+ */
+export function resolveAmiType(amiType: eks.NodegroupAmiType | undefined, instanceTypes: ec2.InstanceType[]): eks.NodegroupAmiType {
+  if (amiType !== undefined) {
+    return amiType;
+  }
+  const archs = architecturesOf(instanceTypes);
+  return archs.length === 1 && archs[0] === ec2.InstanceArchitecture.ARM_64
+    ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
+    : eks.NodegroupAmiType.AL2023_X86_64_STANDARD;
+}
+
+/** Instance types: at least one, one architecture, matching the AMI type; AL2 and Windows AMI types are refused. */
+export function checkInstanceTypesAndAmi(errors: PropErrors, instanceTypes: ec2.InstanceType[], amiType: eks.NodegroupAmiType,
+  amiTypeGiven: boolean, allowed: readonly eks.NodegroupAmiType[] = SUPPORTED_AMI_TYPES): void {
+  errors.check(instanceTypes.length >= 1, 'instanceTypes', instanceTypes.map(String), 'must list at least one instance type');
+  if (!allowed.includes(amiType)) {
+    const why = amiType.startsWith('AL2_')
+      ? 'Amazon Linux 2 has no EKS AMIs for Kubernetes 1.33 and later'
+      : 'this construct runs Linux nodes on Amazon Linux 2023 or Bottlerocket';
+    errors.add('amiType', amiType, `${why}; use one of ${allowed.join(', ')}`);
+    return;
+  }
+  const archs = architecturesOf(instanceTypes);
+  if (archs.length > 1) {
+    errors.add('instanceTypes', instanceTypes.map(String),
+      `mixes CPU architectures (${archs.join(', ')}); one node group runs one AMI, so list instance types of one architecture`);
+    return;
+  }
+  if (amiTypeGiven && archs.length === 1 && archs[0] !== amiArchitecture(amiType)) {
+    errors.add('amiType', amiType,
+      `is for ${amiArchitecture(amiType)} but instanceTypes (${instanceTypes.map(String).join(', ')}) are ${archs[0]}; pick an AMI type of the same architecture`);
+  }
+}
+
+/** Scaling bounds: max >= 1, min <= desired <= max. Tokens pass. */
+export function checkScaling(errors: PropErrors, minSize: number, desiredSize: number | undefined, maxSize: number, limit: number): void {
+  const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+  if (known(minSize)) {
+    errors.check(Number.isInteger(minSize) && minSize >= 0, 'minSize', minSize, 'must be a whole number of 0 or more');
+  }
+  if (known(maxSize)) {
+    errors.check(Number.isInteger(maxSize) && maxSize >= 1 && maxSize <= limit, 'maxSize', maxSize, `must be a whole number from 1 to ${limit}`);
+  }
+  if (known(minSize) && known(maxSize) && minSize > maxSize) {
+    errors.add('minSize', minSize, `must not exceed maxSize (${maxSize})`);
+  }
+  if (known(desiredSize)) {
+    const lo = known(minSize) ? minSize : 0;
+    const hi = known(maxSize) ? maxSize : limit;
+    errors.check(Number.isInteger(desiredSize) && desiredSize >= lo && desiredSize <= hi, 'desiredSize', desiredSize,
+      `must be a whole number within [minSize, maxSize] = [${lo}, ${hi}]`);
+  }
+}
+
+/** Spot capacity needs several instance types so one pool's interruption does not take every node. */
+export function checkSpot(errors: PropErrors, spot: boolean, instanceTypes: ec2.InstanceType[]): void {
+  if (spot) {
+    errors.check(instanceTypes.length >= 2, 'instanceTypes', instanceTypes.map(String),
+      'spot capacity needs at least 2 instance types (of one architecture) so an interruption in one Spot pool does not drain every node');
+  }
+}
+
+/** Root volume size in GiB, checked against [MIN_DISK_GIB, MAX_DISK_GIB]. Returns the number (or token). */
+export function checkDiskSize(errors: PropErrors, size: Size): number {
+  const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Token.isUnresolved(gib)) {
+    errors.check(Number.isInteger(gib) && gib >= MIN_DISK_GIB && gib <= MAX_DISK_GIB, 'diskSize', `${gib} GiB`,
+      `must be a whole number of GiB from ${MIN_DISK_GIB} to ${MAX_DISK_GIB}`);
+  }
+  return gib;
+}
+
+const NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RESERVED_DOMAINS = ['kubernetes.io', 'k8s.io'];
+
+/** Why a label or taint key is invalid, or undefined when Kubernetes accepts it. */
+function keyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (name.length === 0 || name.length > 63 || !NAME_PART.test(name)) {
+    return 'the name part must be 1 to 63 characters of letters, digits, -, _ and ., beginning and ending with a letter or digit';
+  }
+  if (prefix !== undefined) {
+    if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) {
+      return 'the prefix must be a lower-case DNS subdomain of at most 253 characters';
+    }
+    const reserved = RESERVED_DOMAINS.find((d) => prefix === d || prefix.endsWith(`.${d}`));
+    if (reserved && prefix !== 'node.kubernetes.io') {
+      return `the ${reserved} prefixes are reserved for Kubernetes`;
+    }
+  }
+  return undefined;
+}
+
+function valueProblem(value: string): string | undefined {
+  return value.length === 0 || (value.length <= 63 && NAME_PART.test(value))
+    ? undefined
+    : 'values must be at most 63 characters of letters, digits, -, _ and ., beginning and ending with a letter or digit';
+}
+
+/** Kubernetes label keys and values. Tokens pass. */
+export function checkLabels(errors: PropErrors, prop: string, labels: { [key: string]: string } | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!Token.isUnresolved(key)) {
+      const problem = keyProblem(key);
+      if (problem) {
+        errors.add(`${prop} key`, key, problem);
+      }
+    }
+    if (!Token.isUnresolved(value)) {
+      const problem = valueProblem(value);
+      if (problem) {
+        errors.add(`${prop}['${key}']`, value, problem);
+      }
+    }
+  }
+}
+
+const TAINT_EFFECTS: readonly string[] = [eks.TaintEffect.NO_SCHEDULE, eks.TaintEffect.PREFER_NO_SCHEDULE, eks.TaintEffect.NO_EXECUTE];
+
+/** Taint keys, values and effects. Tokens pass. */
+export function checkTaints(errors: PropErrors, taints: NodeTaint[]): void {
+  errors.check(taints.length <= 50, 'taints', `${taints.length} taints`, 'a node group takes at most 50 taints');
+  for (const taint of taints) {
+    if (!Token.isUnresolved(taint.key)) {
+      const problem = keyProblem(taint.key ?? '');
+      if (problem) {
+        errors.add('taints key', taint.key, problem);
+      }
+    }
+    if (taint.value !== undefined && !Token.isUnresolved(taint.value)) {
+      const problem = valueProblem(taint.value);
+      if (problem) {
+        errors.add(`taints['${taint.key}'] value`, taint.value, problem);
+      }
+    }
+    if (!Token.isUnresolved(taint.effect)) {
+      errors.check(TAINT_EFFECTS.includes(taint.effect), `taints['${taint.key}'] effect`, taint.effect,
+        'must be TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE (NoSchedule, PreferNoSchedule, NoExecute)');
+    }
+  }
+}
+
+/** The Kubernetes spelling of a taint effect (kubelet flags, Bottlerocket settings). */
+export function kubernetesTaintEffect(effect: eks.TaintEffect): string {
+  switch (effect) {
+    case eks.TaintEffect.PREFER_NO_SCHEDULE: return 'PreferNoSchedule';
+    case eks.TaintEffect.NO_EXECUTE: return 'NoExecute';
+    default: return 'NoSchedule';
+  }
+}
+
+/**
+ * Options objects come from JavaScript too, where nothing stops a prop of another mode being passed.
+ * Names every key that is not a prop of this construct or mode.
+ */
+export function checkKnownKeys(errors: PropErrors, options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
+      errors.add(key, (options as Record<string, unknown>)[key] === null ? 'null' : 'a value',
+        `is not an option of ${what}; its options are ${known.join(', ')}`);
+    }
+  }
+}
+
+/** Subnets for nodes or Fargate pods: private, in at least 2 AZs. */
+export function checkPrivateSubnets(errors: PropErrors, prop: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, what: string): ec2.ISubnet[] {
+  const subnets = vpc.selectSubnets(selection).subnets;
+  const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
+  const pub = subnets.filter((s) => publicIds.has(s.subnetId));
+  errors.check(pub.length === 0, prop, 'public subnets', `${what} must run in private subnets (no route to an internet gateway, no public IPs)`);
+  checkSpansTwoAzs(errors, prop, subnets, what);
+  return subnets;
+}
+
+/** The Kubernetes version of an aws-eks-v2 cluster created in this app, else undefined. */
+export function versionOf(cluster: eks.ICluster): string | undefined {
+  const cfn = cluster instanceof eks.Cluster ? cluster.node.defaultChild : undefined;
+  return cfn instanceof eks.CfnCluster ? cfn.version : undefined;
+}
+
+/**
+ * The service IPv4 CIDR of an aws-eks-v2 cluster created in this app, else undefined.
+ * CloudFormation does not return it, so it is read from the cluster's props; when the cluster
+ * leaves it to EKS, EKS picks 172.20.0.0/16 for a VPC in 10.0.0.0/8 and 10.100.0.0/16 otherwise,
+ * which is reproduced here from the VPC's CIDR block when that is known at synth time.
+ */
+export function serviceCidrOf(cluster: eks.ICluster): string | undefined {
+  const cfn = cluster instanceof eks.Cluster ? cluster.node.defaultChild : undefined;
+  if (!(cfn instanceof eks.CfnCluster)) {
+    return undefined;
+  }
+  const config = cfn.kubernetesNetworkConfig as eks.CfnCluster.KubernetesNetworkConfigProperty | undefined;
+  if (config?.serviceIpv4Cidr !== undefined && !Token.isUnresolved(config) && !Token.isUnresolved(config.serviceIpv4Cidr)) {
+    return config.serviceIpv4Cidr;
+  }
+  const cfnVpc = cluster.vpc.node.defaultChild;
+  const vpcCidr = cfnVpc instanceof ec2.CfnVPC ? cfnVpc.cidrBlock : undefined;
+  if (vpcCidr === undefined || Token.isUnresolved(vpcCidr)) {
+    return undefined;
+  }
+  return vpcCidr.startsWith('10.') ? '172.20.0.0/16' : '10.100.0.0/16';
+}
+
+const POLICY_REASONS: Record<string, string> = {
+  AmazonEKSWorkerNodePolicy: 'AmazonEKSWorkerNodePolicy is the AWS managed policy EKS documents for the node role: it lets the kubelet describe the cluster and its EC2 environment; AWS keeps it in step with EKS.',
+  AmazonEC2ContainerRegistryReadOnly: 'AmazonEC2ContainerRegistryReadOnly is the AWS managed policy EKS documents for the node role, so the kubelet can pull images (including the EKS add-on images) from ECR; it grants reads only.',
+  AmazonEKS_CNI_Policy: 'AmazonEKS_CNI_Policy is attached only because attachCniPolicy was set: on a cluster without a Pod Identity role for the VPC CNI, the CNI on each node needs it to manage pod ENIs and IPs.',
+  AmazonEKSWorkerNodeMinimalPolicy: 'AmazonEKSWorkerNodeMinimalPolicy is the AWS managed policy EKS documents for the Auto Mode node role: the least the kubelet needs to join the cluster.',
+  AmazonEC2ContainerRegistryPullOnly: 'AmazonEC2ContainerRegistryPullOnly is the AWS managed policy EKS documents for the Auto Mode node role: image pulls from ECR and nothing more.',
+  AmazonEKSFargatePodExecutionRolePolicy: 'AmazonEKSFargatePodExecutionRolePolicy is the AWS managed policy EKS documents for the Fargate pod execution role: it pulls images from ECR for Fargate pods and nothing more.',
+};
+
+/** Attaches AWS managed policies to a role and acknowledges each cdk-nag IAM4 finding on it with its reason. */
+export function attachManagedPolicies(role: iam.Role, names: string[]): void {
+  for (const name of names) {
+    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
+    acknowledge(role, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`, POLICY_REASONS[name]);
+  }
+}
+
+/**
+ * A node role with the AWS managed policies EKS needs: the worker node and ECR read-only policies.
+ * Not AmazonEKS_CNI_Policy unless asked: the VPC CNI gets its own Pod Identity role.
+ */
+export function createNodeRole(scope: Construct, id: string, attachCniPolicy: boolean, description: string): iam.Role {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    description,
+  });
+  attachManagedPolicies(role, [
+    'AmazonEKSWorkerNodePolicy',
+    'AmazonEC2ContainerRegistryReadOnly',
+    ...(attachCniPolicy ? ['AmazonEKS_CNI_Policy'] : []),
+  ]);
+  return role;
+}
+
+/** The encrypted gp3 volumes of a node: the root volume, and for Bottlerocket its OS volume plus the data volume. */
+export function nodeBlockDevices(amiType: eks.NodegroupAmiType, diskGib: number): ec2.BlockDevice[] {
+  const volume = (size: number) => ec2.BlockDeviceVolume.ebs(size, {
+    volumeType: ec2.EbsDeviceVolumeType.GP3,
+    encrypted: true,
+    deleteOnTermination: true,
+  });
+  // Bottlerocket boots from a small OS volume (/dev/xvda) and keeps images and pods on /dev/xvdb.
+  return isBottlerocket(amiType)
+    ? [{ deviceName: '/dev/xvda', volume: volume(4) }, { deviceName: '/dev/xvdb', volume: volume(diskGib) }]
+    : [{ deviceName: '/dev/xvda', volume: volume(diskGib) }];
+}

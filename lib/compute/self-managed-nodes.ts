@@ -1,0 +1,406 @@
+import { Size, Tags, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge } from '../private/acknowledge';
+import { PropErrors } from '../private/prop-errors';
+import { privateSubnetSelection } from '../private/subnets';
+import {
+  checkDiskSize, checkInstanceTypesAndAmi, checkKnownKeys, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
+  checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, nodeBlockDevices, resolveAmiType,
+  SELF_MANAGED_NODES_OPTION_KEYS, serviceCidrOf, versionOf,
+} from './node-common';
+import { NodeTaint } from './node-taint';
+
+/** The AMI types self-managed nodes can run, each with the public SSM parameter of its EKS-optimized AMI. */
+const AMI_PARAMETERS: Partial<Record<eks.NodegroupAmiType, (version: string) => string>> = {
+  [eks.NodegroupAmiType.AL2023_X86_64_STANDARD]: (v) => `/aws/service/eks/optimized-ami/${v}/amazon-linux-2023/x86_64/standard/recommended/image_id`,
+  [eks.NodegroupAmiType.AL2023_ARM_64_STANDARD]: (v) => `/aws/service/eks/optimized-ami/${v}/amazon-linux-2023/arm64/standard/recommended/image_id`,
+  [eks.NodegroupAmiType.AL2023_X86_64_NVIDIA]: (v) => `/aws/service/eks/optimized-ami/${v}/amazon-linux-2023/x86_64/nvidia/recommended/image_id`,
+  [eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA]: (v) => `/aws/service/eks/optimized-ami/${v}/amazon-linux-2023/arm64/nvidia/recommended/image_id`,
+  [eks.NodegroupAmiType.AL2023_X86_64_NEURON]: (v) => `/aws/service/eks/optimized-ami/${v}/amazon-linux-2023/x86_64/neuron/recommended/image_id`,
+  [eks.NodegroupAmiType.BOTTLEROCKET_X86_64]: (v) => `/aws/service/bottlerocket/aws-k8s-${v}/x86_64/latest/image_id`,
+  [eks.NodegroupAmiType.BOTTLEROCKET_ARM_64]: (v) => `/aws/service/bottlerocket/aws-k8s-${v}/arm64/latest/image_id`,
+  [eks.NodegroupAmiType.BOTTLEROCKET_X86_64_NVIDIA]: (v) => `/aws/service/bottlerocket/aws-k8s-${v}-nvidia/x86_64/latest/image_id`,
+  [eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_NVIDIA]: (v) => `/aws/service/bottlerocket/aws-k8s-${v}-nvidia/arm64/latest/image_id`,
+  [eks.NodegroupAmiType.BOTTLEROCKET_X86_64_FIPS]: (v) => `/aws/service/bottlerocket/aws-k8s-${v}-fips/x86_64/latest/image_id`,
+  [eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS]: (v) => `/aws/service/bottlerocket/aws-k8s-${v}-fips/arm64/latest/image_id`,
+};
+
+/** Auto Scaling groups of this library scale to at most this many nodes. */
+const MAX_NODES = 1000;
+
+/**
+ * Options of self-managed nodes: what {@link EksCluster.addSelfManagedNodes} and
+ * `NodeMode.selfManaged()` take. The cluster, its version and subnets come from the cluster.
+ */
+export interface SelfManagedNodesOptions {
+  /**
+   * Instance types of the nodes, all of one CPU architecture. Spot capacity needs at least two.
+   *
+   * @default [m6i.large]
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * The AMI: the EKS-optimized Amazon Linux 2023 AMI (joined with `nodeadm`) or Bottlerocket,
+   * resolved at deploy time from its public SSM parameter for the cluster's Kubernetes version.
+   * Amazon Linux 2 is refused.
+   *
+   * @default - AL2023 standard for the instance types' architecture
+   */
+  readonly amiType?: eks.NodegroupAmiType;
+
+  /**
+   * Run on Spot capacity (price-capacity-optimized across the instance types, with capacity rebalancing).
+   *
+   * @default false
+   */
+  readonly spot?: boolean;
+
+  /**
+   * The fewest nodes.
+   *
+   * @default 2
+   */
+  readonly minSize?: number;
+
+  /**
+   * The number of nodes to set on every deploy. Leave it unset so deploys do not undo scaling.
+   *
+   * @default - the Auto Scaling group starts at minSize and is not reset by deploys
+   */
+  readonly desiredSize?: number;
+
+  /**
+   * The most nodes.
+   *
+   * @default - the larger of 6 and desiredSize
+   */
+  readonly maxSize?: number;
+
+  /**
+   * The size of each node's encrypted gp3 root volume (the data volume on Bottlerocket), from 20 GiB to 16 TiB.
+   *
+   * @default Size.gibibytes(50)
+   */
+  readonly diskSize?: Size;
+
+  /**
+   * Kubernetes labels the kubelet registers the nodes with. Only prefixes the kubelet may set on
+   * itself are accepted (no `kubernetes.io/` or `k8s.io/` except `node.kubernetes.io/`).
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Kubernetes taints the kubelet registers the nodes with.
+   *
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+
+  /**
+   * How many nodes a rolling update replaces at once when the launch template changes (a new
+   * AMI release, user data or instance settings).
+   *
+   * @default 1
+   */
+  readonly maxBatchSize?: number;
+}
+
+/** Props of {@link SelfManagedNodes}, for use against any aws-eks-v2 cluster. */
+export interface SelfManagedNodesProps extends SelfManagedNodesOptions {
+  /**
+   * The cluster the nodes join. An imported cluster needs its endpoint, certificate authority data
+   * and cluster security group id.
+   */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * Where the nodes go: private subnets in at least 2 AZs.
+   *
+   * @default - the cluster VPC's private subnets in every AZ
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The Kubernetes version, which picks the AMI. Required for an imported cluster.
+   *
+   * @default - the cluster's version when `cluster` is an `eks.Cluster` of this app
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * The cluster's service IPv4 CIDR, which `nodeadm` needs (AL2023). Required for an imported
+   * cluster with an AL2023 AMI, or a cluster whose VPC CIDR is not known at synth time.
+   *
+   * @default - for an `eks.Cluster` of this app: its `serviceIpv4Cidr`, else the block EKS picks
+   * (172.20.0.0/16 in a 10.0.0.0/8 VPC, 10.100.0.0/16 otherwise)
+   */
+  readonly serviceIpv4Cidr?: string;
+
+  /**
+   * Attach the AWS managed `AmazonEKS_CNI_Policy` to the node role. Only for a cluster whose VPC
+   * CNI has no IAM role of its own.
+   *
+   * @default false
+   */
+  readonly attachCniPolicy?: boolean;
+
+  /**
+   * Allow all traffic between these nodes and the cluster security group, which carries managed
+   * nodes, Auto Mode nodes and Fargate pods. Pods on either side then reach each other (CoreDNS
+   * included). Turn it off only when these nodes are the cluster's only capacity: the kubelet
+   * (10250), webhook (1025-65535) and API server (443) rules stay either way.
+   *
+   * @default true
+   */
+  readonly podTrafficWithClusterSecurityGroup?: boolean;
+}
+
+/**
+ * Self-managed Linux nodes: an Auto Scaling group across the private subnets of every AZ, with a
+ * launch template of the EKS-optimized Amazon Linux 2023 AMI (joined with `nodeadm`) or
+ * Bottlerocket, IMDSv2 required with a hop limit of 1, an encrypted gp3 root volume, no public IP
+ * and no SSH key. The node role joins through an `EC2_LINUX` access entry (no aws-auth ConfigMap);
+ * a change to the launch template rolls the nodes.
+ */
+export class SelfManagedNodes extends Construct implements ec2.IConnectable {
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+
+  /** The IAM role of the nodes. */
+  public readonly role: iam.IRole;
+
+  /** The launch template of the nodes. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+
+  /** The security group of the nodes. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The nodes' network connections, to open more ports to or from them. */
+  public readonly connections: ec2.Connections;
+
+  /** The access entry that lets the node role join the cluster. */
+  public readonly accessEntry: eks.AccessEntry;
+
+  /** The AMI type the nodes run. */
+  public readonly amiType: eks.NodegroupAmiType;
+
+  public constructor(scope: Construct, id: string, props: SelfManagedNodesProps) {
+    super(scope, id);
+
+    // Defaults
+    const instanceTypes = props.instanceTypes ?? [DEFAULT_INSTANCE_TYPE];
+    const amiType = resolveAmiType(props.amiType, instanceTypes);
+    const spot = props.spot ?? false;
+    const minSize = props.minSize ?? 2;
+    const maxSize = props.maxSize ?? (props.desiredSize === undefined || Token.isUnresolved(props.desiredSize) ? 6 : Math.max(6, props.desiredSize));
+    const diskSize = props.diskSize ?? Size.gibibytes(50);
+    const maxBatchSize = props.maxBatchSize ?? 1;
+    const subnets = props.subnets ?? privateSubnetSelection(props.cluster.vpc);
+    const version = props.version?.version ?? versionOf(props.cluster);
+    const serviceCidr = props.serviceIpv4Cidr ?? serviceCidrOf(props.cluster);
+    const bottlerocket = isBottlerocket(amiType);
+
+    // Validation
+    const errors = new PropErrors(this, 'SelfManagedNodes');
+    checkKnownKeys(errors, props, [...SELF_MANAGED_NODES_OPTION_KEYS, 'cluster', 'subnets', 'version', 'serviceIpv4Cidr',
+      'attachCniPolicy', 'podTrafficWithClusterSecurityGroup'], 'SelfManagedNodes');
+    checkInstanceTypesAndAmi(errors, instanceTypes, amiType, props.amiType !== undefined, Object.keys(AMI_PARAMETERS) as eks.NodegroupAmiType[]);
+    checkSpot(errors, spot, instanceTypes);
+    checkScaling(errors, minSize, props.desiredSize, maxSize, MAX_NODES);
+    const diskGib = checkDiskSize(errors, diskSize);
+    checkLabels(errors, 'labels', props.labels);
+    checkTaints(errors, props.taints ?? []);
+    if (!Token.isUnresolved(maxBatchSize)) {
+      errors.check(Number.isInteger(maxBatchSize) && maxBatchSize >= 1, 'maxBatchSize', maxBatchSize, 'must be a whole number of 1 or more');
+    }
+    errors.check(version !== undefined, 'version', version,
+      'is required for an imported cluster: it picks the EKS-optimized AMI (give the cluster\'s Kubernetes version)');
+    errors.check(bottlerocket || serviceCidr !== undefined, 'serviceIpv4Cidr', serviceCidr,
+      'is required for an imported cluster, or a VPC whose CIDR is a token, with an Amazon Linux 2023 AMI: nodeadm needs the cluster\'s service CIDR');
+    checkPrivateSubnets(errors, 'subnets', props.cluster.vpc, subnets, 'self-managed nodes');
+    errors.throwIfAny();
+
+    // Children
+    const cluster = props.cluster;
+    const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Self-managed nodes of EKS ${this.node.path}`);
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: cluster.vpc,
+      description: `Self-managed EKS nodes of ${this.node.path}`,
+      // Nodes pull images and reach AWS APIs through NAT or VPC endpoints.
+      allowAllOutbound: true,
+    });
+    this.addSecurityGroupRules(securityGroup, cluster.clusterSecurityGroupId, props.podTrafficWithClusterSecurityGroup ?? true);
+
+    const userData = bottlerocket
+      ? ec2.UserData.custom(bottlerocketSettings(cluster, props.labels, props.taints))
+      : ec2.UserData.custom(nodeadmUserData(cluster, serviceCidr!, props.labels, props.taints));
+
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      // A CloudFormation parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>: resolved
+      // at deploy time, so synth needs no lookup, and a new AMI release rolls the nodes on the next deploy.
+      machineImage: ec2.MachineImage.fromSsmParameter(AMI_PARAMETERS[amiType]!(version!), { os: ec2.OperatingSystemType.LINUX }),
+      userData,
+      instanceType: instanceTypes.length === 1 ? instanceTypes[0] : undefined,
+      role,
+      securityGroup,
+      associatePublicIpAddress: false,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      httpEndpoint: true,
+      blockDevices: nodeBlockDevices(amiType, diskGib),
+    });
+
+    const accessEntry = new eks.AccessEntry(this, 'AccessEntry', {
+      cluster,
+      principal: role.roleArn,
+      accessPolicies: [],
+      accessEntryType: eks.AccessEntryType.EC2_LINUX,
+    });
+
+    const minInService = Token.isUnresolved(minSize) || Token.isUnresolved(maxSize) ? 0 : Math.max(0, Math.min(minSize, maxSize - 1));
+    // One on-demand instance type takes the launch template as is; several types or spot need a mixed instances policy.
+    const mixed = spot || instanceTypes.length > 1;
+    const autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+      vpc: cluster.vpc,
+      vpcSubnets: subnets,
+      launchTemplate: mixed ? undefined : launchTemplate,
+      mixedInstancesPolicy: !mixed ? undefined : {
+        launchTemplate,
+        launchTemplateOverrides: instanceTypes.map((instanceType) => ({ instanceType })),
+        instancesDistribution: spot
+          ? {
+            onDemandPercentageAboveBaseCapacity: 0,
+            spotAllocationStrategy: autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
+          }
+          : {
+            onDemandPercentageAboveBaseCapacity: 100,
+            onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
+          },
+      },
+      capacityRebalance: spot,
+      minCapacity: minSize,
+      maxCapacity: maxSize,
+      desiredCapacity: props.desiredSize,
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize, minInstancesInService: minInService }),
+    });
+    // Nodes join only once their role has an access entry.
+    autoScalingGroup.node.addDependency(accessEntry);
+    Tags.of(autoScalingGroup).add(`kubernetes.io/cluster/${cluster.clusterName}`, 'owned', { applyToLaunchedInstances: true });
+
+    if (cluster instanceof eks.Cluster && cluster.albController) {
+      cluster.albController.node.addDependency(this);
+    }
+
+    // Public fields
+    this.autoScalingGroup = autoScalingGroup;
+    this.role = role;
+    this.launchTemplate = launchTemplate;
+    this.securityGroup = securityGroup;
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+    this.accessEntry = accessEntry;
+    this.amiType = amiType;
+
+    // Acknowledgements
+    acknowledge(autoScalingGroup, 'AwsSolutions-AS3',
+      'Scaling events of EKS nodes are visible in the Auto Scaling activity history and as Kubernetes node events; no SNS notification is wanted per node.');
+    if (mixed) {
+      acknowledge(autoScalingGroup, 'AwsSolutions-EC26',
+        'The rule reads only the group\'s LaunchTemplate property, not a MixedInstancesPolicy; the launch template it uses there encrypts every EBS volume.');
+    }
+  }
+
+  /**
+   * Opens what kubelet and the control plane need, per the EKS security group requirements: the
+   * control plane (cluster security group) reaches the kubelet on 10250 and webhooks on 1025-65535;
+   * the nodes reach the API server on 443 and each other on every port for pod networking.
+   */
+  private addSecurityGroupRules(nodeSg: ec2.SecurityGroup, clusterSgId: string, podTraffic: boolean): void {
+    const rule = (id: string, groupId: string, sourceId: string, protocol: string, from: number, to: number, description: string) =>
+      new ec2.CfnSecurityGroupIngress(this, id, {
+        groupId, sourceSecurityGroupId: sourceId, ipProtocol: protocol, fromPort: from, toPort: to, description,
+      });
+    const nodeSgId = nodeSg.securityGroupId;
+    rule('NodesFromNodes', nodeSgId, nodeSgId, '-1', -1, -1, 'Pod networking between self-managed nodes');
+    rule('NodesFromControlPlaneKubelet', nodeSgId, clusterSgId, 'tcp', 10250, 10250, 'kubelet API from the EKS control plane');
+    rule('NodesFromControlPlaneWebhooks', nodeSgId, clusterSgId, 'tcp', 1025, 65535, 'Webhooks and extension API servers from the EKS control plane');
+    rule('ControlPlaneFromNodes', clusterSgId, nodeSgId, 'tcp', 443, 443, 'Kubernetes API server from self-managed nodes');
+    if (podTraffic) {
+      rule('NodesFromClusterSecurityGroup', nodeSgId, clusterSgId, '-1', -1, -1,
+        'Pod networking from managed nodes, Auto Mode nodes and Fargate pods (cluster security group)');
+      rule('ClusterSecurityGroupFromNodes', clusterSgId, nodeSgId, '-1', -1, -1,
+        'Pod networking from self-managed nodes to managed nodes, Auto Mode nodes and Fargate pods');
+    }
+  }
+}
+
+/** `--node-labels` and `--register-with-taints` kubelet flags. */
+function kubeletFlags(labels: { [key: string]: string } | undefined, taints: NodeTaint[] | undefined): string[] {
+  const flags: string[] = [];
+  const labelList = Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  if (labelList.length > 0) {
+    flags.push(`--node-labels=${labelList.join(',')}`);
+  }
+  const taintList = (taints ?? []).map((t) => `${t.key}=${t.value ?? ''}:${kubernetesTaintEffect(t.effect)}`);
+  if (taintList.length > 0) {
+    flags.push(`--register-with-taints=${taintList.join(',')}`);
+  }
+  return flags;
+}
+
+/** MIME multipart user data with the `nodeadm` NodeConfig that joins an AL2023 node to the cluster. */
+function nodeadmUserData(cluster: eks.ICluster, serviceCidr: string, labels: { [key: string]: string } | undefined,
+  taints: NodeTaint[] | undefined): string {
+  const flags = kubeletFlags(labels, taints);
+  return [
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="BOUNDARY"',
+    '',
+    '--BOUNDARY',
+    'Content-Type: application/node.eks.aws',
+    '',
+    '---',
+    'apiVersion: node.eks.aws/v1alpha1',
+    'kind: NodeConfig',
+    'spec:',
+    '  cluster:',
+    `    name: ${cluster.clusterName}`,
+    `    apiServerEndpoint: ${cluster.clusterEndpoint}`,
+    `    certificateAuthority: ${cluster.clusterCertificateAuthorityData}`,
+    `    cidr: ${serviceCidr}`,
+    ...(flags.length > 0 ? ['  kubelet:', '    flags:', ...flags.map((f) => `      - "${f}"`)] : []),
+    '',
+    '--BOUNDARY--',
+    '',
+  ].join('\n');
+}
+
+/** Bottlerocket's TOML settings: cluster, API server, certificate authority, labels and taints. */
+function bottlerocketSettings(cluster: eks.ICluster, labels: { [key: string]: string } | undefined, taints: NodeTaint[] | undefined): string {
+  const lines = [
+    '[settings.kubernetes]',
+    `cluster-name = "${cluster.clusterName}"`,
+    `api-server = "${cluster.clusterEndpoint}"`,
+    `cluster-certificate = "${cluster.clusterCertificateAuthorityData}"`,
+  ];
+  const labelEntries = Object.entries(labels ?? {});
+  if (labelEntries.length > 0) {
+    lines.push('', '[settings.kubernetes.node-labels]', ...labelEntries.map(([k, v]) => `"${k}" = "${v}"`));
+  }
+  const byKey = new Map<string, string[]>();
+  for (const t of taints ?? []) {
+    byKey.set(t.key, [...(byKey.get(t.key) ?? []), `${t.value ?? ''}:${kubernetesTaintEffect(t.effect)}`]);
+  }
+  if (byKey.size > 0) {
+    lines.push('', '[settings.kubernetes.node-taints]',
+      ...[...byKey].map(([k, vs]) => `"${k}" = [${vs.map((v) => `"${v}"`).join(', ')}]`));
+  }
+  return lines.join('\n') + '\n';
+}
