@@ -4,7 +4,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { pinnedAddonVersion } from '../../lib/addons/addon-versions';
-import { EbsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
+import { kubernetesVersionOf } from '../../lib/storage/private/storage-helpers';
+import { DEFAULT_KUBERNETES_VERSION, EbsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
 import { clusterStack, manifestObjects, objectOf } from './storage-fixtures';
 
 const KEY_ACTIONS = [
@@ -179,6 +180,38 @@ describe('EbsCsiStorage options', () => {
   test('the add-on version can be overridden', () => {
     // THEN
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: 'v1.40.0-eksbuild.1' });
+  });
+});
+
+describe('EbsCsiStorage add-on version', () => {
+  test('follows the Kubernetes version of the cluster it is given', () => {
+    // GIVEN a 1.34 cluster
+    const { stack, eksCluster } = clusterStack(NodeMode.managed(), { version: eks.KubernetesVersion.V1_34 });
+    // WHEN
+    new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster.cluster });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'aws-ebs-csi-driver',
+      AddonVersion: pinnedAddonVersion('aws-ebs-csi-driver', '1.34'),
+    });
+    // (the table may pin the same build for several versions, so the lookup itself is checked too)
+    expect(kubernetesVersionOf(eksCluster.cluster)).toBe('1.34');
+  });
+
+  test('an explicit kubernetesVersion picks the row for an imported cluster', () => {
+    // GIVEN an imported cluster, whose version CDK cannot read
+    const stack = clusterStack(NodeMode.managed()).stack;
+    const imported = importedCluster(stack, 'Imported');
+    // WHEN
+    new EbsCsiStorage(stack, 'Ebs', { cluster: imported, kubernetesVersion: eks.KubernetesVersion.V1_33 });
+    // THEN
+    expect(kubernetesVersionOf(imported, eks.KubernetesVersion.V1_33)).toBe('1.33');
+    expect(kubernetesVersionOf(imported)).toBe(DEFAULT_KUBERNETES_VERSION.version);
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'aws-ebs-csi-driver',
+      ClusterName: 'imported',
+      AddonVersion: pinnedAddonVersion('aws-ebs-csi-driver', '1.33'),
+    });
   });
 });
 

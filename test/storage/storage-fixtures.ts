@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { CustomerVpc, EksCluster, NodeMode } from '../../lib';
 import { newStack } from '../helpers/synth';
@@ -8,12 +9,13 @@ import { newStack } from '../helpers/synth';
 export const TEST_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
 /** A stack with a CustomerVpc in 3 named AZs and an EksCluster of `nodeMode`. */
-export function clusterStack(nodeMode: NodeMode, options: { kubectl?: boolean } = {}): { stack: Stack; network: CustomerVpc; eksCluster: EksCluster } {
+export function clusterStack(nodeMode: NodeMode, options: { kubectl?: boolean; version?: eks.KubernetesVersion } = {}): { stack: Stack; network: CustomerVpc; eksCluster: EksCluster } {
   const stack = newStack({ env: { account: '111122223333', region: 'us-east-1' } });
   const network = new CustomerVpc(stack, 'Network', { availabilityZones: TEST_AZS });
   const eksCluster = new EksCluster(stack, 'Cluster', {
     vpc: network.vpc,
     nodeMode,
+    version: options.version,
     kubectlLayer: options.kubectl === false ? undefined : new KubectlV36Layer(stack, 'KubectlLayer'),
   });
   return { stack, network, eksCluster };
