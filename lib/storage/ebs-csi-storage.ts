@@ -10,14 +10,10 @@ import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole } from './private/storage-helpers';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
-/** The EKS add-on name of the EBS CSI driver. */
-export const EBS_CSI_ADDON_NAME = 'aws-ebs-csi-driver';
-/** The service account of the EBS CSI controller, which calls the EC2 API. */
-export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
-/** The provisioner of the EBS CSI driver add-on. */
-export const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
-/** The provisioner of EKS Auto Mode's built-in block storage. */
-export const AUTO_MODE_EBS_PROVISIONER = 'ebs.csi.eks.amazonaws.com';
+const EBS_CSI_ADDON_NAME = 'aws-ebs-csi-driver';
+const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
+const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
+const AUTO_MODE_EBS_PROVISIONER = 'ebs.csi.eks.amazonaws.com';
 
 /** gp3 limits (EBS user guide): size, IOPS, throughput and their ratios. */
 const GP3 = {
@@ -152,6 +148,15 @@ export interface EbsVolumeClaimOptions {
  * the `eks-pod-identity-agent` add-on on managed and self-managed nodes (built into Auto Mode).
  */
 export class EbsCsiStorage extends Construct {
+  /** The EKS add-on name of the EBS CSI driver. */
+  public static readonly ADDON_NAME = EBS_CSI_ADDON_NAME;
+  /** The service account of the EBS CSI controller (in kube-system), which calls the EC2 API. */
+  public static readonly SERVICE_ACCOUNT = EBS_CSI_SERVICE_ACCOUNT;
+  /** The provisioner of the EBS CSI driver add-on. */
+  public static readonly PROVISIONER = EBS_CSI_PROVISIONER;
+  /** The provisioner of EKS Auto Mode's built-in block storage. */
+  public static readonly AUTO_MODE_PROVISIONER = AUTO_MODE_EBS_PROVISIONER;
+
   /** The key that encrypts the volumes. */
   public readonly encryptionKey: kms.IKey;
 

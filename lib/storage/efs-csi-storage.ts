@@ -13,12 +13,9 @@ import { privateSubnetSelection } from '../private/subnets';
 import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole } from './private/storage-helpers';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
-/** The EKS add-on name of the EFS CSI driver. */
-export const EFS_CSI_ADDON_NAME = 'aws-efs-csi-driver';
-/** The service account of the EFS CSI controller, which creates access points. */
-export const EFS_CSI_SERVICE_ACCOUNT = 'efs-csi-controller-sa';
-/** The CSI driver name of EFS (the add-on's, and the one built into Fargate). */
-export const EFS_CSI_DRIVER = 'efs.csi.aws.com';
+const EFS_CSI_ADDON_NAME = 'aws-efs-csi-driver';
+const EFS_CSI_SERVICE_ACCOUNT = 'efs-csi-controller-sa';
+const EFS_CSI_DRIVER = 'efs.csi.aws.com';
 
 /** The largest POSIX user or group ID EFS access points accept. */
 const MAX_POSIX_ID = 4294967295;
@@ -209,6 +206,13 @@ export interface EfsStaticVolumeOptions {
  * every node mode.
  */
 export class EfsCsiStorage extends Construct {
+  /** The EKS add-on name of the EFS CSI driver. */
+  public static readonly ADDON_NAME = EFS_CSI_ADDON_NAME;
+  /** The service account of the EFS CSI controller (in kube-system), which creates access points. */
+  public static readonly SERVICE_ACCOUNT = EFS_CSI_SERVICE_ACCOUNT;
+  /** The CSI driver name of EFS: the add-on's, and the one built into Fargate. */
+  public static readonly DRIVER = EFS_CSI_DRIVER;
+
   /** The file system, created or given. */
   public readonly fileSystem: efs.IFileSystem;
 
@@ -276,6 +280,9 @@ export class EfsCsiStorage extends Construct {
       }
       checkKubectlProvider(errors, props.cluster, 'The StorageClass');
     }
+    const clusterSecurityGroup = tryClusterSecurityGroup(props.cluster);
+    errors.check(clusterSecurityGroup !== undefined, 'cluster', 'an imported cluster without clusterSecurityGroupId',
+      'NFS is allowed from the cluster security group, which nodes and Fargate pods carry: import the cluster with clusterSecurityGroupId');
     if (fargate && props.addonVersion !== undefined) {
       errors.add('addonVersion', props.addonVersion, 'Fargate has the EFS driver built in and installs no add-on; leave it unset');
     }
@@ -285,7 +292,7 @@ export class EfsCsiStorage extends Construct {
     let fileSystem: efs.IFileSystem;
     let encryptionKey: kms.IKey | undefined;
     let mountTargetSecurityGroup: ec2.SecurityGroup | undefined;
-    const clients = distinct([props.cluster.clusterSecurityGroup, ...props.cluster.connections.securityGroups, ...(props.clientSecurityGroups ?? [])]);
+    const clients = distinct([clusterSecurityGroup!, ...props.cluster.connections.securityGroups, ...(props.clientSecurityGroups ?? [])]);
     if (props.fileSystem) {
       fileSystem = props.fileSystem;
       for (const [i, client] of clients.entries()) {
@@ -443,6 +450,15 @@ export class EfsCsiStorage extends Construct {
       ],
     });
     return accessPoint;
+  }
+}
+
+/** The cluster security group, or undefined for an imported cluster that was given none. */
+function tryClusterSecurityGroup(cluster: eks.ICluster): ec2.ISecurityGroup | undefined {
+  try {
+    return cluster.clusterSecurityGroup;
+  } catch {
+    return undefined;
   }
 }
 

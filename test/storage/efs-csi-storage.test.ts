@@ -299,6 +299,14 @@ describe('EfsCsiStorage bad input', () => {
       .toThrow(/cluster: got 'a VPC with no private subnets'; EFS mount targets go in a private \(or isolated\) subnet of every Availability Zone where nodes run/);
   });
 
+  test('an imported cluster without its cluster security group is rejected: NFS could not be allowed from it', () => {
+    // GIVEN a cluster imported with its VPC but no clusterSecurityGroupId
+    const imported = eks.Cluster.fromClusterAttributes(stack, 'NoSgCluster', { clusterName: 'no-sg', vpc: managed.vpc });
+    // WHEN / THEN
+    expect(() => new EfsCsiStorage(stack, 'NoSg', { cluster: imported, nodeModeType: NodeModeType.FARGATE }))
+      .toThrow(/cluster: got 'an imported cluster without clusterSecurityGroupId'; NFS is allowed from the cluster security group.*clusterSecurityGroupId/);
+  });
+
   test('inverted and out-of-range gid ranges, bad permissions, base path and class name are all reported at once', () => {
     // WHEN / THEN
     let message = '';
