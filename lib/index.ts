@@ -12,3 +12,4 @@ export * from './compute/fargate-profile';
 export * from './compute/fargate-logging';
 export * from './addons/addon-versions';
 export * from './addons/core-addons';
+export * from './ingress/alb-ingress';

@@ -277,7 +277,7 @@ export class CoreAddons extends Construct {
     }
     if (addons['vpc-cni'] && addons['eks-pod-identity-agent']) {
       // aws-node asks the agent for its credentials.
-      addons['vpc-cni'].addDependency(addons['eks-pod-identity-agent']);
+      addons['vpc-cni'].node.addDependency(addons['eks-pod-identity-agent']);
     }
 
     // Public fields

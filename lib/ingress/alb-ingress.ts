@@ -1,0 +1,290 @@
+import { CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { NO_KUBECTL_PROVIDER, nodeModeTypeOfCluster } from '../addons/cluster-facts';
+import { NodeModeType } from '../compute/node-mode';
+import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../network/customer-vpc';
+import { acknowledge } from '../private/acknowledge';
+import { PropErrors } from '../private/prop-errors';
+import {
+  LOAD_BALANCER_CONTROLLER_CHART_VERSION,
+  LOAD_BALANCER_CONTROLLER_VERSION,
+  loadBalancerControllerPolicyStatements,
+} from './load-balancer-controller-policy';
+
+/** The namespace and service account the controller runs as. */
+const NAMESPACE = 'kube-system';
+const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
+
+/** Controller an IngressClass names for EKS Auto Mode's built-in load balancing. */
+export const AUTO_MODE_ALB_CONTROLLER = 'eks.amazonaws.com/alb';
+
+/** Controller an IngressClass names for the AWS Load Balancer Controller. */
+export const LOAD_BALANCER_CONTROLLER = 'ingress.k8s.aws/alb';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Props of {@link AlbIngress}.
+ */
+export interface AlbIngressProps {
+  /**
+   * The cluster. It needs the kubectl provider (EksCluster's `kubectlLayer`), since the controller
+   * is a Helm chart and the Auto Mode IngressClass a manifest.
+   */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * How the cluster gets compute. Auto Mode has load balancing built in (no controller is
+   * installed); on Fargate the controller authenticates with IRSA, since Pod Identity does not work
+   * for Fargate pods; elsewhere with Pod Identity.
+   *
+   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
+   */
+  readonly nodeModeType?: NodeModeType;
+
+  /**
+   * Install the AWS Load Balancer Controller. Asking for it under Auto Mode is an error: Auto Mode
+   * provisions ALBs itself.
+   *
+   * @default - true, except under Auto Mode
+   */
+  readonly loadBalancerController?: boolean;
+
+  /**
+   * The IngressClass name Ingresses use (`spec.ingressClassName`). The same name works under both
+   * the controller and Auto Mode, so one Ingress manifest fits every node mode.
+   *
+   * @default 'alb'
+   */
+  readonly ingressClassName?: string;
+
+  /**
+   * Force one scheme on every load balancer of the class, through its IngressClassParams.
+   *
+   * @default - each Ingress chooses with the `alb.ingress.kubernetes.io/scheme` annotation; internal when absent
+   */
+  readonly scheme?: eks.AlbScheme;
+}
+
+/**
+ * Ingress into services through Application Load Balancers, with an IngressClass (`alb` by default).
+ *
+ * On managed nodes, self-managed nodes and Fargate it installs the AWS Load Balancer Controller
+ * (v3.2.2, chart 3.2.2 from eks-charts) with Helm through the cluster's kubectl provider, with the
+ * IAM policy of that exact release narrowed to this account and region, bound through Pod Identity
+ * (IRSA on Fargate). `vpcId` and `region` are passed as chart values, because pods cannot read
+ * them from instance metadata (hop limit 1, and no IMDS on Fargate). Under EKS Auto Mode it
+ * installs no controller: it adds an IngressClass for Auto Mode's built-in load balancing
+ * (`eks.amazonaws.com/alb`) and its `IngressClassParams`, under the same name.
+ *
+ * Internet-facing load balancers land in subnets tagged `kubernetes.io/role/elb` (public) and
+ * internal ones in subnets tagged `kubernetes.io/role/internal-elb` (private), as CustomerVpc
+ * tags them; a VPC of this app with neither tag is rejected at synth.
+ *
+ * Ingress objects must be deleted before this construct (make them depend on it): the controller
+ * deletes the ALBs of deleted Ingresses, and an ALB left behind blocks the VPC's deletion.
+ */
+export class AlbIngress extends Construct {
+  /** The controller release installed. */
+  public static readonly CONTROLLER_VERSION = LOAD_BALANCER_CONTROLLER_VERSION;
+
+  /** The chart version installed. */
+  public static readonly CHART_VERSION = LOAD_BALANCER_CONTROLLER_CHART_VERSION;
+
+  /** The IngressClass name. */
+  public readonly ingressClassName: string;
+
+  /** Whether the AWS Load Balancer Controller is installed (false under Auto Mode). */
+  public readonly controllerInstalled: boolean;
+
+  /** The controller's IAM role, when the controller is installed. */
+  public readonly controllerRole?: iam.IRole;
+
+  /** The controller's IAM policy, when the controller is installed. */
+  public readonly controllerPolicy?: iam.Policy;
+
+  /** The node mode that decided how ingress is provided. */
+  public readonly nodeModeType: NodeModeType;
+
+  public constructor(scope: Construct, id: string, props: AlbIngressProps) {
+    super(scope, id);
+
+    // Defaults
+    const cluster = props.cluster;
+    const nodeModeType = nodeModeTypeOfCluster(cluster, props.nodeModeType);
+    const autoMode = nodeModeType === NodeModeType.AUTO_MODE;
+    const controllerInstalled = props.loadBalancerController ?? !autoMode;
+    const ingressClassName = props.ingressClassName ?? 'alb';
+    const useIrsa = nodeModeType === NodeModeType.FARGATE;
+
+    // Validation
+    const errors = new PropErrors(this, 'AlbIngress');
+    errors.check(cluster.kubectlProvider !== undefined, 'cluster', cluster.node.path, NO_KUBECTL_PROVIDER);
+    if (autoMode && props.loadBalancerController === true) {
+      errors.add('loadBalancerController', true, 'EKS Auto Mode provisions load balancers itself (IngressClass controller eks.amazonaws.com/alb); installing the AWS Load Balancer Controller as well would make two controllers fight over the same ALBs; leave it unset');
+    }
+    if (!Token.isUnresolved(ingressClassName)) {
+      errors.check(DNS_LABEL.test(ingressClassName), 'ingressClassName', ingressClassName,
+        'must be a DNS label: 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit');
+    }
+    errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
+      'without the controller (outside Auto Mode) nothing would serve the IngressClass; leave AlbIngress out instead');
+    errors.throwIfAny();
+    this.node.addValidation({ validate: () => checkSubnetTags(this, cluster) });
+
+    // Children
+    let controllerRole: iam.Role | undefined;
+    let controllerPolicy: iam.Policy | undefined;
+    if (controllerInstalled) {
+      controllerRole = useIrsa ? this.irsaRole(cluster) : new iam.Role(this, 'ControllerRole', {
+        description: `Pod Identity role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT})`,
+        assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+      });
+      controllerPolicy = new iam.Policy(this, 'ControllerPolicy', {
+        statements: loadBalancerControllerPolicyStatements(this),
+        roles: [controllerRole],
+      });
+      const association = useIrsa ? undefined : new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
+        clusterName: cluster.clusterName,
+        namespace: NAMESPACE,
+        serviceAccount: SERVICE_ACCOUNT,
+        roleArn: controllerRole.roleArn,
+      });
+      const chart = new eks.HelmChart(this, 'Controller', {
+        cluster,
+        chart: 'aws-load-balancer-controller',
+        repository: 'https://aws.github.io/eks-charts',
+        version: LOAD_BALANCER_CONTROLLER_CHART_VERSION,
+        release: 'aws-load-balancer-controller',
+        namespace: NAMESPACE,
+        wait: true,
+        timeout: Duration.minutes(15),
+        values: {
+          clusterName: cluster.clusterName,
+          // Passed explicitly: pods cannot read them from IMDS (hop limit 1; none on Fargate).
+          region: Stack.of(this).region,
+          vpcId: cluster.vpc.vpcId,
+          image: { tag: LOAD_BALANCER_CONTROLLER_VERSION },
+          serviceAccount: {
+            create: true,
+            name: SERVICE_ACCOUNT,
+            annotations: useIrsa ? { 'eks.amazonaws.com/role-arn': controllerRole.roleArn } : {},
+          },
+          ingressClass: ingressClassName,
+          createIngressClassResource: true,
+          ingressClassParams: { create: true, name: ingressClassName, spec: props.scheme ? { scheme: props.scheme } : {} },
+        },
+      });
+      // The controller starts with its permissions, and keeps them until it is uninstalled.
+      chart.node.addDependency(controllerPolicy);
+      if (association) {
+        chart.node.addDependency(association);
+      }
+    } else {
+      new eks.KubernetesManifest(this, 'AutoModeIngressClass', {
+        cluster,
+        manifest: [
+          {
+            apiVersion: 'eks.amazonaws.com/v1',
+            kind: 'IngressClassParams',
+            metadata: { name: ingressClassName },
+            spec: props.scheme ? { scheme: props.scheme } : {},
+          },
+          {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'IngressClass',
+            metadata: { name: ingressClassName },
+            spec: {
+              controller: AUTO_MODE_ALB_CONTROLLER,
+              parameters: { apiGroup: 'eks.amazonaws.com', kind: 'IngressClassParams', name: ingressClassName },
+            },
+          },
+        ],
+      });
+    }
+
+    // Public fields
+    this.ingressClassName = ingressClassName;
+    this.controllerInstalled = controllerInstalled;
+    this.controllerRole = controllerRole;
+    this.controllerPolicy = controllerPolicy;
+    this.nodeModeType = nodeModeType;
+
+    // Acknowledgements
+    if (controllerPolicy) {
+      acknowledgeControllerPolicy(controllerPolicy);
+    }
+  }
+
+  /** An IRSA role only the controller's service account can assume (Fargate). */
+  private irsaRole(cluster: eks.ICluster): iam.Role {
+    const provider = cluster.openIdConnectProvider;
+    const issuer = provider.openIdConnectProviderIssuer;
+    const conditions = new CfnJson(this, 'IrsaConditions', {
+      value: {
+        [`${issuer}:aud`]: 'sts.amazonaws.com',
+        [`${issuer}:sub`]: `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`,
+      },
+    });
+    return new iam.Role(this, 'ControllerRole', {
+      description: `IRSA role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT}), for Fargate`,
+      assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
+    });
+  }
+}
+
+/**
+ * The load balancer subnet-tag problem of the cluster's VPC, checked at synth after tag aspects
+ * ran. Only subnets defined in this app can be read; an imported VPC passes (docs/ADDONS.md).
+ */
+function checkSubnetTags(scope: Construct, cluster: eks.ICluster): string[] {
+  let vpc: ec2.IVpc;
+  try {
+    vpc = cluster.vpc;
+  } catch {
+    return [];
+  }
+  const subnets = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
+  const readable = subnets.map((s) => s.node.defaultChild).filter((c): c is ec2.CfnSubnet => c instanceof ec2.CfnSubnet);
+  if (readable.length === 0) {
+    return [];
+  }
+  const tagged = readable.some((subnet) => {
+    const tags = subnet.tags.tagValues();
+    return [PUBLIC_ELB_TAG, INTERNAL_ELB_TAG].some((key) => tags[key] === '1' || tags[key] === '');
+  });
+  if (tagged) {
+    return [];
+  }
+  const errors = new PropErrors(scope, 'AlbIngress');
+  errors.add('cluster', `VPC ${vpc.node.path} with no subnet tagged for load balancers`,
+    `tag public subnets '${PUBLIC_ELB_TAG}=1' and private subnets '${INTERNAL_ELB_TAG}=1' (CustomerVpc does), or load balancers have nowhere to go`);
+  try {
+    errors.throwIfAny();
+  } catch (e) {
+    return [(e as Error).message];
+  }
+  return [];
+}
+
+/** One acknowledgement per IAM5 finding of the controller policy, each with its reason. */
+function acknowledgeControllerPolicy(policy: iam.Policy): void {
+  const arn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+  const findings: Array<[string, string]> = [
+    ['*', "The AWS Load Balancer Controller's published policy: Describe/Get reads, APIs that take no resource ARN (ec2:CreateSecurityGroup, elasticloadbalancing:CreateListener/CreateRule), and writes limited by the elbv2.k8s.aws/cluster tag conditions; load balancers are created at run time, so their ARNs are not known at deploy time."],
+    [arn('ec2', 'security-group/*'), 'Tags only security groups the controller created: the statements require the elbv2.k8s.aws/cluster request or resource tag; scoped to this account and region.'],
+    [arn('elasticloadbalancing', 'targetgroup/*/*'), 'Target groups are created at run time per Service/Ingress; tagging is limited by the elbv2.k8s.aws/cluster tag conditions and registering targets to this account and region.'],
+    [arn('elasticloadbalancing', 'loadbalancer/net/*/*'), 'Network load balancers are created at run time; tagging requires the elbv2.k8s.aws/cluster tag; scoped to this account and region.'],
+    [arn('elasticloadbalancing', 'loadbalancer/app/*/*'), 'Application load balancers are created at run time; tagging requires the elbv2.k8s.aws/cluster tag; scoped to this account and region.'],
+    [arn('elasticloadbalancing', 'listener/net/*/*/*'), 'Listeners of load balancers created at run time; only AddTags/RemoveTags; scoped to this account and region.'],
+    [arn('elasticloadbalancing', 'listener/app/*/*/*'), 'Listeners of load balancers created at run time; only AddTags/RemoveTags; scoped to this account and region.'],
+    [arn('elasticloadbalancing', 'listener-rule/net/*/*/*'), 'Listener rules created at run time; only AddTags/RemoveTags; scoped to this account and region.'],
+    [arn('elasticloadbalancing', 'listener-rule/app/*/*/*'), 'Listener rules created at run time; only AddTags/RemoveTags; scoped to this account and region.'],
+  ];
+  for (const [resource, reason] of findings) {
+    acknowledge(policy, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
+  }
+}
