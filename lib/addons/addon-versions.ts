@@ -129,3 +129,21 @@ export function addonVersionProblem(addonName: string, version: string, kubernet
   }
   return undefined;
 }
+
+/**
+ * The pinned add-on versions, for every jsii language (the functions above are for TypeScript
+ * code inside this library).
+ */
+export class AddonVersions {
+  /** The version of `addonName` pinned for Kubernetes `kubernetesVersion` (such as '1.36'). */
+  public static pinned(addonName: string, kubernetesVersion: string): string {
+    return pinnedAddonVersion(addonName, kubernetesVersion);
+  }
+
+  /** Why `version` cannot be `addonName`'s version on `kubernetesVersion`, or undefined when it can. */
+  public static problemWith(addonName: string, version: string, kubernetesVersion: string): string | undefined {
+    return addonVersionProblem(addonName, version, kubernetesVersion);
+  }
+
+  private constructor() {}
+}

@@ -18,12 +18,6 @@ import {
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 
-/** Controller an IngressClass names for EKS Auto Mode's built-in load balancing. */
-export const AUTO_MODE_ALB_CONTROLLER = 'eks.amazonaws.com/alb';
-
-/** Controller an IngressClass names for the AWS Load Balancer Controller. */
-export const LOAD_BALANCER_CONTROLLER = 'ingress.k8s.aws/alb';
-
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
@@ -93,6 +87,12 @@ export class AlbIngress extends Construct {
 
   /** The chart version installed. */
   public static readonly CHART_VERSION = LOAD_BALANCER_CONTROLLER_CHART_VERSION;
+
+  /** The controller an IngressClass names for EKS Auto Mode's built-in load balancing. */
+  public static readonly AUTO_MODE_CONTROLLER = 'eks.amazonaws.com/alb';
+
+  /** The controller an IngressClass names for the AWS Load Balancer Controller (set by its chart). */
+  public static readonly LOAD_BALANCER_CONTROLLER = 'ingress.k8s.aws/alb';
 
   /** The IngressClass name. */
   public readonly ingressClassName: string;
@@ -198,7 +198,7 @@ export class AlbIngress extends Construct {
             kind: 'IngressClass',
             metadata: { name: ingressClassName },
             spec: {
-              controller: AUTO_MODE_ALB_CONTROLLER,
+              controller: AlbIngress.AUTO_MODE_CONTROLLER,
               parameters: { apiGroup: 'eks.amazonaws.com', kind: 'IngressClassParams', name: ingressClassName },
             },
           },

@@ -2,7 +2,7 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ADDON_VERSIONS, addonVersionProblem, pinnedAddonVersion } from '../../lib/addons/addon-versions';
+import { ADDON_VERSIONS, addonVersionProblem, AddonVersions, pinnedAddonVersion } from '../../lib/addons/addon-versions';
 import { CoreAddons, CoreAddonsProps } from '../../lib/addons/core-addons';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/cluster/kubernetes-version';
@@ -325,5 +325,14 @@ describe('CoreAddons bad input', () => {
     const version = new CfnParameter(stack, 'CoreDnsVersion').valueAsString;
     new CoreAddons(stack, 'CoreAddons', { cluster: cluster.cluster, coreDns: { version } });
     expect(addonNamed(Template.fromStack(stack), 'coredns').Properties.AddonVersion).toEqual({ Ref: 'CoreDnsVersion' });
+  });
+});
+
+describe('AddonVersions', () => {
+  test('answers the same as the table and the version rule', () => {
+    // GIVEN the jsii-facing class WHEN asked THEN it agrees with the table and the rule
+    expect(AddonVersions.pinned('kube-proxy', '1.35')).toBe(ADDON_VERSIONS['kube-proxy']['1.35']);
+    expect(AddonVersions.problemWith('kube-proxy', 'v1.35.3-eksbuild.13', '1.35')).toBeUndefined();
+    expect(AddonVersions.problemWith('kube-proxy', 'v1.35.3-eksbuild.13', '1.36')).toMatch(/built per Kubernetes minor/);
   });
 });
