@@ -113,6 +113,7 @@ export function checkScaling(errors: PropErrors, minSize: number, desiredSize: n
   }
   if (known(minSize) && known(maxSize) && minSize > maxSize) {
     errors.add('minSize', minSize, `must not exceed maxSize (${maxSize})`);
+    return; // no range for desiredSize to be inside of
   }
   if (known(desiredSize)) {
     const lo = known(minSize) ? minSize : 0;
