@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
-import { NodeModeType } from '../compute/node-mode';
+import { NodeCapacity, NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { addonVersionProblem, pinnedAddonVersion } from './addon-versions';
@@ -66,27 +66,9 @@ export interface CoreDnsOptions extends CoreAddonOptions {
 }
 
 /**
- * Props of {@link CoreAddons}.
+ * What to install and how, without the cluster: the options `EksCluster` can pass through.
  */
-export interface CoreAddonsProps {
-  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster, created or imported. */
-  readonly cluster: eks.ICluster;
-
-  /**
-   * The cluster's Kubernetes version, which picks the pinned add-on versions. Required for an
-   * imported cluster.
-   *
-   * @default - the version the cluster's `AWS::EKS::Cluster` is created with
-   */
-  readonly kubernetesVersion?: eks.KubernetesVersion;
-
-  /**
-   * How the cluster gets compute, which decides what is installed (see `CoreAddons`).
-   *
-   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
-
+export interface CoreAddonsOptions {
   /**
    * The VPC CNI (`vpc-cni`): pod networking on nodes, with its own Pod Identity role.
    *
@@ -123,6 +105,29 @@ export interface CoreAddonsProps {
    * @default - installed in every node mode with the pinned version
    */
   readonly metricsServer?: CoreAddonOptions;
+}
+
+/**
+ * Props of {@link CoreAddons}.
+ */
+export interface CoreAddonsProps extends CoreAddonsOptions {
+  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster, created or imported. */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * The cluster's Kubernetes version, which picks the pinned add-on versions. Required for an
+   * imported cluster.
+   *
+   * @default - the version the cluster's `AWS::EKS::Cluster` is created with
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * How the cluster gets compute, which decides what is installed (see `CoreAddons`).
+   *
+   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
+   */
+  readonly nodeModeType?: NodeModeType;
 }
 
 /** Which add-ons each node mode runs. */
@@ -313,6 +318,20 @@ export class CoreAddons extends Construct {
     for (const addon of [this.coreDns, this.metricsServer]) {
       if (addon) {
         addon.node.addDependency(capacity);
+      }
+    }
+  }
+
+  /**
+   * `addCapacityDependency` for every piece of capacity a node mode added (EksCluster's `capacity`):
+   * the managed node group, the self-managed nodes, the Fargate profiles. Auto Mode capacity has
+   * nothing to order: EKS provisions its nodes on demand.
+   */
+  public orderAround(capacity: NodeCapacity): void {
+    const pieces: Array<Construct | undefined> = [capacity.managedNodeGroup, capacity.selfManagedNodes, ...(capacity.fargateProfiles ?? [])];
+    for (const piece of pieces) {
+      if (piece) {
+        this.addCapacityDependency(piece);
       }
     }
   }

@@ -21,24 +21,9 @@ const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
- * Props of {@link AlbIngress}.
+ * How ingress is provided, without the cluster: the options an `EksCluster` or app can pass through.
  */
-export interface AlbIngressProps {
-  /**
-   * The cluster. It needs the kubectl provider (EksCluster's `kubectlLayer`), since the controller
-   * is a Helm chart and the Auto Mode IngressClass a manifest.
-   */
-  readonly cluster: eks.ICluster;
-
-  /**
-   * How the cluster gets compute. Auto Mode has load balancing built in (no controller is
-   * installed); on Fargate the controller authenticates with IRSA, since Pod Identity does not work
-   * for Fargate pods; elsewhere with Pod Identity.
-   *
-   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
-
+export interface AlbIngressOptions {
   /**
    * Install the AWS Load Balancer Controller. Asking for it under Auto Mode is an error: Auto Mode
    * provisions ALBs itself.
@@ -61,6 +46,26 @@ export interface AlbIngressProps {
    * @default - each Ingress chooses with the `alb.ingress.kubernetes.io/scheme` annotation; internal when absent
    */
   readonly scheme?: eks.AlbScheme;
+}
+
+/**
+ * Props of {@link AlbIngress}.
+ */
+export interface AlbIngressProps extends AlbIngressOptions {
+  /**
+   * The cluster. It needs the kubectl provider (EksCluster's `kubectlLayer`), since the controller
+   * is a Helm chart and the Auto Mode IngressClass a manifest.
+   */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * How the cluster gets compute. Auto Mode has load balancing built in (no controller is
+   * installed); on Fargate the controller authenticates with IRSA, since Pod Identity does not work
+   * for Fargate pods; elsewhere with Pod Identity.
+   *
+   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
+   */
+  readonly nodeModeType?: NodeModeType;
 }
 
 /**

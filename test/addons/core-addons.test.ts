@@ -251,6 +251,30 @@ describe('CoreAddons.addCapacityDependency', () => {
   });
 });
 
+describe('CoreAddons.orderAround', () => {
+  test("orders the add-ons around an EksCluster's managed node group", () => {
+    // GIVEN an EksCluster with managed nodes WHEN CoreAddons is ordered around its capacity
+    const { stack, cluster, addons } = addonStack();
+    addons.orderAround(cluster.capacity);
+    const template = Template.fromStack(stack);
+    // THEN the node group waits for the VPC CNI and CoreDNS waits for the node group
+    const [ngId, ng] = Object.entries(template.findResources('AWS::EKS::Nodegroup'))[0] as [string, any];
+    expect(ng.DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(addons.vpcCni!)]));
+    expect(addonNamed(template, 'coredns').DependsOn).toEqual(expect.arrayContaining([ngId]));
+  });
+
+  test("puts CoreDNS after an EksCluster's Fargate profiles", () => {
+    // GIVEN a Fargate EksCluster WHEN CoreAddons is ordered around its capacity
+    const { stack, cluster, addons } = addonStack({ nodeModeType: NodeModeType.FARGATE }, NodeMode.fargate());
+    addons.orderAround(cluster.capacity);
+    const template = Template.fromStack(stack);
+    // THEN CoreDNS is created after (and deleted before) every Fargate profile
+    const profiles = Object.keys(template.findResources('AWS::EKS::FargateProfile'));
+    expect(profiles.length).toBeGreaterThan(0);
+    expect(addonNamed(template, 'coredns').DependsOn).toEqual(expect.arrayContaining(profiles));
+  });
+});
+
 describe('CoreAddons cdk-nag', () => {
   test('is AwsSolutions clean apart from findings on constructs it does not own', () => {
     // GIVEN CoreAddons on an EksCluster WHEN cdk-nag AwsSolutions runs THEN nothing under CoreAddons is reported
