@@ -13,3 +13,4 @@ export * from './compute/fargate-logging';
 export * from './addons/addon-versions';
 export * from './addons/core-addons';
 export * from './ingress/alb-ingress';
+export * from './storage/fsx-lustre-csi-storage';

@@ -10,7 +10,7 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { privateSubnetSelection } from '../private/subnets';
-import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole } from './private/storage-helpers';
+import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole, tryClusterSecurityGroup } from './private/storage-helpers';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const EFS_CSI_ADDON_NAME = 'aws-efs-csi-driver';
@@ -450,15 +450,6 @@ export class EfsCsiStorage extends Construct {
       ],
     });
     return accessPoint;
-  }
-}
-
-/** The cluster security group, or undefined for an imported cluster that was given none. */
-function tryClusterSecurityGroup(cluster: eks.ICluster): ec2.ISecurityGroup | undefined {
-  try {
-    return cluster.clusterSecurityGroup;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -64,4 +65,13 @@ export function podIdentityRole(scope: Construct, id: string, managedPolicyName:
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(managedPolicyName)],
     description,
   });
+}
+
+/** The cluster security group, or undefined for an imported cluster that was given none. */
+export function tryClusterSecurityGroup(cluster: eks.ICluster): ec2.ISecurityGroup | undefined {
+  try {
+    return cluster.clusterSecurityGroup;
+  } catch {
+    return undefined;
+  }
 }
