@@ -281,3 +281,24 @@ describe('AlbIngress bad input', () => {
     expect(chartOf(Template.fromStack(stack)).Properties.ClusterName).toBe('prod');
   });
 });
+
+describe('the recommended wiring with CoreAddons', () => {
+  for (const mode of [NodeMode.managed(), NodeMode.selfManaged(), NodeMode.fargate(), NodeMode.autoMode()]) {
+    test(`synthesizes without a dependency cycle on ${mode.type} capacity, with ingress after the add-ons`, () => {
+      // GIVEN an EksCluster, CoreAddons ordered around its capacity, and AlbIngress after the add-ons
+      const stack = newStack();
+      const network = new CustomerVpc(stack, 'Network');
+      const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode: mode, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+      const addons = new CoreAddons(stack, 'CoreAddons', { cluster: cluster.cluster, nodeModeType: cluster.nodeModeType });
+      addons.orderAround(cluster.capacity);
+      const ingress = new AlbIngress(stack, 'Ingress', { cluster: cluster.cluster, nodeModeType: cluster.nodeModeType });
+      ingress.node.addDependency(addons);
+      // WHEN synthesized THEN the ingress's Kubernetes resource waits for the metrics server (the last add-on)
+      const template = Template.fromStack(stack);
+      const type = mode.type === NodeModeType.AUTO_MODE ? 'Custom::AWSCDK-EKS-KubernetesResource' : 'Custom::AWSCDK-EKS-HelmChart';
+      const ingressResources = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Ingress'));
+      expect(ingressResources).toHaveLength(1);
+      expect((ingressResources[0][1] as any).DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(addons.metricsServer!)]));
+    });
+  }
+});
