@@ -20,7 +20,8 @@ const MAX_NODES = 1000;
  */
 export interface ManagedNodeGroupOptions {
   /**
-   * The node group's name. Changing it replaces the node group.
+   * The node group's name: 1 to 63 letters, digits, hyphens and underscores, beginning with a
+   * letter or digit. Changing it replaces the node group.
    *
    * @default - a name EKS generates
    */
@@ -190,6 +191,10 @@ export class ManagedNodeGroup extends Construct {
         'must be a whole number from 1 to 100');
     }
     checkPrivateSubnets(errors, 'subnets', props.cluster.vpc, subnets, 'managed nodes');
+    if (props.nodegroupName !== undefined && !Token.isUnresolved(props.nodegroupName)) {
+      errors.check(/^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$/.test(props.nodegroupName), 'nodegroupName', props.nodegroupName,
+        'must be 1 to 63 characters: a letter or digit, then letters, digits, hyphens and underscores');
+    }
     errors.throwIfAny();
 
     // Children

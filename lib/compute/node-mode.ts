@@ -73,7 +73,10 @@ export interface NodeModeBindContext {
   readonly cluster: eks.Cluster;
   /** The private subnets of every AZ, where capacity goes. */
   readonly nodeSubnets: ec2.SubnetSelection;
-  /** The Kubernetes version of the cluster, which node groups follow. */
+  /**
+   * The Kubernetes version of the cluster, which node groups follow.
+   * @default - read from the cluster
+   */
   readonly version?: eks.KubernetesVersion;
 }
 

@@ -170,6 +170,12 @@ describe('options that make no sense for the chosen mode', () => {
       .toThrow(/capacityType: got 'CAPACITY_BLOCK'; capacity blocks need a reservation/);
   });
 
+  test('a node group name EKS rejects', () => {
+    // WHEN the name has a space THEN the naming rule is quoted
+    expect(() => clusterStack({ nodeMode: NodeMode.managed({ nodegroupName: 'my nodes' }) }))
+      .toThrow(/nodegroupName: got 'my nodes'; must be 1 to 63 characters/);
+  });
+
   test('maxUnavailable out of range', () => {
     // WHEN 0 nodes may be unavailable THEN updates could never proceed
     expect(() => clusterStack({ nodeMode: NodeMode.managed({ maxUnavailable: 0 }) }))
