@@ -228,7 +228,8 @@ export class EbsCsiStorage extends Construct {
     } else {
       driverRole = podIdentityRole(this, 'DriverRole', 'service-role/AmazonEBSCSIDriverPolicy',
         `EBS CSI controller (${EBS_CSI_SERVICE_ACCOUNT}) of ${this.node.path}, through EKS Pod Identity`);
-      driverRole.attachInlinePolicy(new iam.Policy(this, 'VolumeKeyPolicy', { statements: volumeKeyStatements(encryptionKey) }));
+      const volumeKeyPolicy = new iam.Policy(this, 'VolumeKeyPolicy', { statements: volumeKeyStatements(encryptionKey) });
+      driverRole.attachInlinePolicy(volumeKeyPolicy);
       addon = new eks.CfnAddon(this, 'Addon', {
         addonName: EBS_CSI_ADDON_NAME,
         clusterName: props.cluster.clusterName,
@@ -236,6 +237,8 @@ export class EbsCsiStorage extends Construct {
         resolveConflicts: 'OVERWRITE',
         podIdentityAssociations: [{ roleArn: driverRole.roleArn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
       });
+      // The driver may create encrypted volumes as soon as it runs: give it the key first.
+      addon.node.addDependency(volumeKeyPolicy);
     }
 
     const provisioner = autoMode ? AUTO_MODE_EBS_PROVISIONER : EBS_CSI_PROVISIONER;

@@ -84,6 +84,14 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
     });
   });
 
+  test('the add-on is created after the key policy, so the driver never runs without the key', () => {
+    // THEN
+    template.hasResource('AWS::EKS::Addon', {
+      Properties: { AddonName: 'aws-ebs-csi-driver' },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^EbsVolumeKeyPolicy')]),
+    });
+  });
+
   test('creates a customer-managed key with rotation, retained when it leaves the stack', () => {
     // THEN
     template.hasResource('AWS::KMS::Key', {
