@@ -1,4 +1,4 @@
-import { IResolvable, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NodeModeType } from '../compute/node-mode';
 
@@ -31,13 +31,9 @@ export function nodeModeTypeOfCluster(cluster: eks.ICluster, given?: NodeModeTyp
     return given;
   }
   const computeConfig = cfnClusterOf(cluster)?.computeConfig;
-  if (computeConfig && !Token.isUnresolved(computeConfig)) {
-    const enabled = (computeConfig as eks.CfnCluster.ComputeConfigProperty | IResolvable as eks.CfnCluster.ComputeConfigProperty).enabled;
-    if (enabled === true) {
-      return NodeModeType.AUTO_MODE;
-    }
-  }
-  return NodeModeType.MANAGED;
+  const autoMode = computeConfig !== undefined && !Token.isUnresolved(computeConfig) &&
+    (computeConfig as eks.CfnCluster.ComputeConfigProperty).enabled === true;
+  return autoMode ? NodeModeType.AUTO_MODE : NodeModeType.MANAGED;
 }
 
 /**

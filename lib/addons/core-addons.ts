@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IDependable } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { NodeCapacity, NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -309,7 +309,7 @@ export class CoreAddons extends Construct {
    * somewhere to run. On delete the order reverses. Call it once per node group, Auto Scaling
    * group or Fargate profile.
    */
-  public addCapacityDependency(capacity: IDependable & Construct): void {
+  public addCapacityDependency(capacity: IConstruct): void {
     for (const addon of [this.podIdentityAgent, this.vpcCni, this.kubeProxy]) {
       if (addon) {
         capacity.node.addDependency(addon);
@@ -328,7 +328,7 @@ export class CoreAddons extends Construct {
    * nothing to order: EKS provisions its nodes on demand.
    */
   public orderAround(capacity: NodeCapacity): void {
-    const pieces: Array<Construct | undefined> = [capacity.managedNodeGroup, capacity.selfManagedNodes, ...(capacity.fargateProfiles ?? [])];
+    const pieces: Array<IConstruct | undefined> = [capacity.managedNodeGroup, capacity.selfManagedNodes, ...(capacity.fargateProfiles ?? [])];
     for (const piece of pieces) {
       if (piece) {
         this.addCapacityDependency(piece);
