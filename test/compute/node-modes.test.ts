@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
-import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
+import { AutoModeNodePool, NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { awsSolutionsFindings, Finding } from '../helpers/synth';
 import { clusterStack, onlyResource, privateSubnetIds, refId } from './fixtures';
@@ -159,5 +159,13 @@ test('non-Auto Mode clusters leave Auto Mode, its storage and load balancing off
   template.hasResourceProperties('AWS::EKS::Cluster', {
     ComputeConfig: { Enabled: false },
     StorageConfig: { BlockStorage: { Enabled: false } },
+  });
+});
+
+test('Auto Mode can keep only the general-purpose node pool', () => {
+  // GIVEN an Auto Mode cluster with one node pool THEN only that pool is on, still with the node role
+  const { stack } = clusterStack({ nodeMode: NodeMode.autoMode({ nodePools: [AutoModeNodePool.GENERAL_PURPOSE] }) });
+  Template.fromStack(stack).hasResourceProperties('AWS::EKS::Cluster', {
+    ComputeConfig: { Enabled: true, NodePools: ['general-purpose'], NodeRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AutoModeNodeRole'), 'Arn'] } },
   });
 });
