@@ -135,6 +135,12 @@ export class AlbIngress extends Construct {
       errors.check(DNS_LABEL.test(ingressClassName), 'ingressClassName', ingressClassName,
         'must be a DNS label: 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit');
     }
+    if (controllerInstalled) {
+      errors.check(has(() => cluster.vpc), 'cluster', cluster.node.path,
+        "an imported cluster needs its `vpc` (the controller's vpcId chart value); pass it to Cluster.fromClusterAttributes");
+      errors.check(!useIrsa || has(() => cluster.openIdConnectProvider), 'cluster', cluster.node.path,
+        'on Fargate the controller uses IRSA, so an imported cluster needs its `openIdConnectProvider`; pass it to Cluster.fromClusterAttributes');
+    }
     errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
       'without the controller (outside Auto Mode) nothing would serve the IngressClass; leave AlbIngress out instead');
     errors.throwIfAny();
@@ -238,6 +244,16 @@ export class AlbIngress extends Construct {
       description: `IRSA role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT}), for Fargate`,
       assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
     });
+  }
+}
+
+/** Whether reading a cluster attribute works (an imported cluster throws for one it was not given). */
+function has(read: () => unknown): boolean {
+  try {
+    read();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -266,6 +266,16 @@ describe('AlbIngress bad input', () => {
     expect(() => (stack.node.root as App).synth()).toThrow(/AlbIngress at 'Test\/Ingress' has invalid props:\n {2}- cluster: got 'VPC Test\/Network\/Vpc with no subnet tagged for load balancers'; tag public subnets 'kubernetes.io\/role\/elb=1'/);
   });
 
+  test('names the missing vpc and OIDC provider of an imported cluster on Fargate', () => {
+    // GIVEN an imported cluster with a kubectl provider but neither vpc nor OIDC provider
+    const stack = newStack();
+    const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl' });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'prod', kubectlProvider });
+    // WHEN AlbIngress is added for Fargate THEN both are named in one error
+    expect(() => new AlbIngress(stack, 'Ingress', { cluster, nodeModeType: NodeModeType.FARGATE })).toThrow(
+      /- cluster: got 'Test\/Imported'; an imported cluster needs its `vpc`[^\n]*\n {2}- cluster: got 'Test\/Imported'; on Fargate the controller uses IRSA/);
+  });
+
   test('passes an imported VPC, whose tags cannot be read, and a token class name', () => {
     // GIVEN an imported cluster with an imported VPC and a kubectl provider
     const stack = newStack();
