@@ -348,7 +348,7 @@ function kubeletFlags(labels: { [key: string]: string } | undefined, taints: Nod
   if (labelList.length > 0) {
     flags.push(`--node-labels=${labelList.join(',')}`);
   }
-  const taintList = (taints ?? []).map((t) => `${t.key}=${t.value ?? ''}:${kubernetesTaintEffect(t.effect)}`);
+  const taintList = (taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${kubernetesTaintEffect(t.effect)}`);
   if (taintList.length > 0) {
     flags.push(`--register-with-taints=${taintList.join(',')}`);
   }

@@ -96,6 +96,22 @@ describe('self-managed nodes (AL2023 default)', () => {
     }]));
   });
 
+  test('labels and taints become kubelet flags in the NodeConfig', () => {
+    // GIVEN AL2023 self-managed nodes with a label and two taints THEN nodeadm passes them to the kubelet
+    const { cluster: c } = clusterStack({ nodeMode: NodeMode.selfManaged({
+      labels: { 'example.com/pool': 'general', 'tier': 'web' },
+      taints: [{ key: 'dedicated', value: 'web', effect: eks.TaintEffect.NO_SCHEDULE }, { key: 'spot', effect: eks.TaintEffect.PREFER_NO_SCHEDULE }],
+    }) });
+    const t = Template.fromStack(Stack.of(c));
+    const userData = userDataOf(t, Object.keys(t.findResources('AWS::EC2::LaunchTemplate'))[0]);
+    expect(userData).toContain([
+      '  kubelet:',
+      '    flags:',
+      '      - "--node-labels=example.com/pool=general,tier=web"',
+      '      - "--register-with-taints=dedicated=web:NoSchedule,spot:PreferNoSchedule"',
+    ].join('\n'));
+  });
+
   test('security groups: kubelet and webhooks from the control plane, API server from nodes, pod traffic between nodes', () => {
     // THEN exactly the EKS-documented rules exist, none from an IP range
     const clusterSg = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::EKS::Cluster'))[0], 'ClusterSecurityGroupId'] };
