@@ -91,10 +91,12 @@ export interface EfsCsiStorageProps {
   readonly throughputMode?: efs.ThroughputMode;
 
   /**
-   * More security groups allowed to reach NFS, such as those of self-managed nodes that do not
-   * carry the cluster security group.
+   * More security groups allowed to reach NFS. Required on `SELF_MANAGED`: self-managed nodes
+   * carry their own security group (`EksCluster.capacity.selfManagedNodes.securityGroup`), not the
+   * cluster security group.
    *
-   * @default - only the cluster security group and the control plane's security groups
+   * @default - only the cluster security group (managed nodes, Auto Mode nodes, Fargate pods) and
+   * the control plane's security groups
    */
   readonly clientSecurityGroups?: ec2.ISecurityGroup[];
 
@@ -280,6 +282,9 @@ export class EfsCsiStorage extends Construct {
       }
       checkKubectlProvider(errors, props.cluster, 'The StorageClass');
     }
+    errors.check(nodeModeType !== NodeModeType.SELF_MANAGED || (props.clientSecurityGroups ?? []).length > 0, 'clientSecurityGroups',
+      props.clientSecurityGroups, "self-managed nodes carry their own security group, not the cluster's: pass it " +
+      '(EksCluster.capacity.selfManagedNodes.securityGroup) so NFS is allowed from the nodes');
     const clusterSecurityGroup = tryClusterSecurityGroup(props.cluster);
     errors.check(clusterSecurityGroup !== undefined, 'cluster', 'an imported cluster without clusterSecurityGroupId',
       'NFS is allowed from the cluster security group, which nodes and Fargate pods carry: import the cluster with clusterSecurityGroupId');

@@ -63,6 +63,15 @@ export interface FsxLustreCsiStorageProps {
   readonly nodeSubnets?: ec2.SubnetSelection;
 
   /**
+   * More security groups whose members mount the file system. Required on `SELF_MANAGED`:
+   * self-managed nodes carry their own security group
+   * (`EksCluster.capacity.selfManagedNodes.securityGroup`), not the cluster security group.
+   *
+   * @default - only the cluster security group (managed and Auto Mode nodes)
+   */
+  readonly clientSecurityGroups?: ec2.ISecurityGroup[];
+
+  /**
    * The storage capacity: 1200 GiB or a multiple of 2400 GiB (PERSISTENT_2 SSD).
    *
    * @default Size.gibibytes(1200)
@@ -187,6 +196,9 @@ export class FsxLustreCsiStorage extends Construct {
     }
     errors.check(subnets.length > 0, props.nodeSubnets ? 'nodeSubnets' : 'cluster', 'a VPC with no private subnets where nodes run',
       'the Lustre file system goes in a private subnet where nodes run; give the VPC private (or isolated) subnets');
+    errors.check(nodeModeType !== NodeModeType.SELF_MANAGED || (props.clientSecurityGroups ?? []).length > 0, 'clientSecurityGroups',
+      props.clientSecurityGroups, "self-managed nodes carry their own security group, not the cluster's: pass it " +
+      '(EksCluster.capacity.selfManagedNodes.securityGroup) so Lustre traffic is allowed with the nodes');
     const clusterSecurityGroup = tryClusterSecurityGroup(props.cluster);
     errors.check(clusterSecurityGroup !== undefined, 'cluster', 'an imported cluster without clusterSecurityGroupId',
       'Lustre traffic is allowed from the cluster security group, which nodes carry: import the cluster with clusterSecurityGroupId');
@@ -203,21 +215,24 @@ export class FsxLustreCsiStorage extends Construct {
       description: 'FSx for Lustre: Lustre traffic with the EKS cluster security group and between the file servers only',
       allowAllOutbound: false,
     });
+    const clients = [clusterSecurityGroup!, ...(props.clientSecurityGroups ?? [])];
     for (const range of LUSTRE_PORT_RANGES) {
       const port = ec2.Port.tcpRange(range.from, range.to);
-      securityGroup.addIngressRule(clusterSecurityGroup!, port, 'Lustre from the EKS cluster security group');
       securityGroup.addIngressRule(securityGroup, port, 'Lustre between the file servers');
       securityGroup.addEgressRule(securityGroup, port, 'Lustre between the file servers');
-      securityGroup.addEgressRule(clusterSecurityGroup!, port, 'Lustre to the EKS cluster security group');
-      // Lustre servers also open connections to their clients on these ports.
-      new ec2.CfnSecurityGroupIngress(this, `ClusterIngress${range.id}`, {
-        groupId: clusterSecurityGroup!.securityGroupId,
-        sourceSecurityGroupId: securityGroup.securityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: range.from,
-        toPort: range.to,
-        description: 'Lustre from the FSx for Lustre file system to the nodes',
-      });
+      for (const [i, client] of clients.entries()) {
+        securityGroup.addIngressRule(client, port, `Lustre from EKS client security group ${i + 1}`);
+        securityGroup.addEgressRule(client, port, `Lustre to EKS client security group ${i + 1}`);
+        // Lustre servers also open connections to their clients on these ports.
+        new ec2.CfnSecurityGroupIngress(this, `Client${i + 1}Ingress${range.id}`, {
+          groupId: client.securityGroupId,
+          sourceSecurityGroupId: securityGroup.securityGroupId,
+          ipProtocol: 'tcp',
+          fromPort: range.from,
+          toPort: range.to,
+          description: 'Lustre from the FSx for Lustre file system to the nodes',
+        });
+      }
     }
 
     const fileSystem = new fsx.LustreFileSystem(this, 'FileSystem', {

@@ -178,17 +178,34 @@ describe('EfsCsiStorage on Fargate', () => {
 });
 
 describe('EfsCsiStorage per node mode and options', () => {
-  test('Auto Mode and self-managed nodes get the add-on and the dynamic StorageClass', () => {
-    for (const [mode, type] of [[NodeMode.autoMode(), NodeModeType.AUTO_MODE], [NodeMode.selfManaged(), NodeModeType.SELF_MANAGED]] as const) {
-      // GIVEN
-      const { stack, eksCluster } = clusterStack(mode);
-      // WHEN
-      new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: type, reclaimPolicy: VolumeReclaimPolicy.DELETE });
-      // THEN
-      const template = Template.fromStack(stack);
-      expect(Object.keys(efsAddons(template))).toHaveLength(1);
-      expect(objectOf(manifestObjects(template, 'EfsStorageClass'), 'StorageClass', 'efs-ap').reclaimPolicy).toBe('Delete');
-    }
+  test('Auto Mode nodes get the add-on and the dynamic StorageClass', () => {
+    // GIVEN an Auto Mode cluster
+    const { stack, eksCluster } = clusterStack(NodeMode.autoMode());
+    // WHEN
+    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: NodeModeType.AUTO_MODE, reclaimPolicy: VolumeReclaimPolicy.DELETE });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(Object.keys(efsAddons(template))).toHaveLength(1);
+    expect(objectOf(manifestObjects(template, 'EfsStorageClass'), 'StorageClass', 'efs-ap').reclaimPolicy).toBe('Delete');
+  });
+
+  test('self-managed nodes get the add-on, and NFS from their own security group', () => {
+    // GIVEN a self-managed cluster, whose nodes carry their own security group
+    const { stack, eksCluster } = clusterStack(NodeMode.selfManaged());
+    // WHEN
+    new EfsCsiStorage(stack, 'Efs', {
+      cluster: eksCluster.cluster,
+      nodeModeType: eksCluster.nodeModeType,
+      clientSecurityGroups: [eksCluster.capacity.selfManagedNodes!.securityGroup],
+    });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(Object.keys(efsAddons(template))).toHaveLength(1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EfsMountTargetSecurityGroup'), 'GroupId'] },
+      FromPort: 2049,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SelfManagedNodesSecurityGroup'), 'GroupId'] },
+    });
   });
 
   test('an existing file system is used as is: no file system or key is created, NFS is opened on its security group', () => {
@@ -261,6 +278,12 @@ describe('EfsCsiStorage bad input', () => {
     // WHEN / THEN
     expect(() => new EfsCsiStorage(fargate.stack, 'Efs', { cluster: fargate.eksCluster.cluster, nodeModeType: NodeModeType.FARGATE, dynamicProvisioning: true }))
       .toThrow(/EfsCsiStorage at 'Test\/Efs' has invalid props:\n {2}- dynamicProvisioning: got true; the EFS driver built into Fargate supports static provisioning only.*addStaticVolume/);
+  });
+
+  test('self-managed nodes without their security group are rejected: NFS would not be allowed from them', () => {
+    // WHEN / THEN
+    expect(() => new EfsCsiStorage(stack, 'SelfManaged', { cluster: managed.cluster, nodeModeType: NodeModeType.SELF_MANAGED }))
+      .toThrow(/clientSecurityGroups: got undefined; self-managed nodes carry their own security group.*EksCluster.capacity.selfManagedNodes.securityGroup/);
   });
 
   test('an existing file system plus creation props is rejected, naming them', () => {

@@ -97,6 +97,26 @@ describe('FsxLustreCsiStorage on managed nodes', () => {
   });
 });
 
+describe('FsxLustreCsiStorage on self-managed nodes', () => {
+  test('Lustre traffic is allowed with the nodes\' own security group, both ways', () => {
+    // GIVEN a self-managed cluster
+    const { stack, eksCluster } = clusterStack(NodeMode.selfManaged());
+    // WHEN
+    new FsxLustreCsiStorage(stack, 'Lustre', {
+      cluster: eksCluster.cluster,
+      nodeModeType: eksCluster.nodeModeType,
+      addonVersion: ADDON_VERSION,
+      clientSecurityGroups: [eksCluster.capacity.selfManagedNodes!.securityGroup],
+    });
+    // THEN
+    const template = Template.fromStack(stack);
+    const fsSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^LustreSecurityGroup'), 'GroupId'] };
+    const nodeSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('SelfManagedNodesSecurityGroup'), 'GroupId'] };
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: fsSg, SourceSecurityGroupId: nodeSg, FromPort: 1018, ToPort: 1023 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: nodeSg, SourceSecurityGroupId: fsSg, FromPort: 988, ToPort: 988 });
+  });
+});
+
 describe('FsxLustreCsiStorage bad input', () => {
   let stack: Stack;
   let managed: EksCluster;
@@ -104,6 +124,12 @@ describe('FsxLustreCsiStorage bad input', () => {
   beforeAll(() => {
     // GIVEN one managed cluster, never synthesized
     ({ stack, eksCluster: managed } = clusterStack(NodeMode.managed()));
+  });
+
+  test('self-managed nodes without their security group are rejected', () => {
+    // WHEN / THEN
+    expect(() => new FsxLustreCsiStorage(stack, 'SelfManaged', { cluster: managed.cluster, nodeModeType: NodeModeType.SELF_MANAGED, addonVersion: ADDON_VERSION }))
+      .toThrow(/clientSecurityGroups: got undefined; self-managed nodes carry their own security group/);
   });
 
   test('Fargate is rejected', () => {
