@@ -51,6 +51,14 @@ describe('the add-on version table', () => {
     }
   });
 
+  test('accepts what may well exist: a newer CoreDNS line, an older VPC CNI build, a pre-release tag', () => {
+    // GIVEN versions the offline rule cannot prove wrong THEN none is rejected
+    expect(addonVersionProblem('coredns', 'v1.15.0-eksbuild.1', '1.36')).toBeUndefined();
+    expect(addonVersionProblem('vpc-cni', 'v1.22.4-eksbuild.3', '1.36')).toBeUndefined();
+    expect(addonVersionProblem('kube-proxy', 'v1.36.0-minimal-eksbuild.2', '1.36')).toBeUndefined();
+    expect(addonVersionProblem('some-other-addon', 'v3.0.0-eksbuild.1', '1.36')).toBeUndefined();
+  });
+
   test('throws for a Kubernetes version with no row', () => {
     // WHEN an unknown version is looked up THEN the error points at the table
     expect(() => pinnedAddonVersion('coredns', '1.20')).toThrow(/No pinned version of add-on 'coredns' for Kubernetes 1.20/);
@@ -181,6 +189,16 @@ describe('CoreAddons follows the cluster version', () => {
     }
     expect(addonNamed(template, 'kube-proxy').Properties.AddonVersion).toMatch(/^v1\.33\./);
     expect(addons.kubernetesVersion).toBe('1.33');
+  });
+});
+
+describe('CoreAddons on self-managed nodes', () => {
+  test('installs the same five add-ons as on managed nodes', () => {
+    // GIVEN self-managed nodes WHEN CoreAddons is added with that node mode THEN all five are there
+    const { stack } = addonStack({ nodeModeType: NodeModeType.SELF_MANAGED }, NodeMode.selfManaged());
+    const template = Template.fromStack(stack);
+    expect(addonNames(template)).toEqual(NODE_ADDONS);
+    expect(addonNamed(template, 'vpc-cni').Properties.PodIdentityAssociations).toHaveLength(1);
   });
 });
 
