@@ -1,4 +1,4 @@
-import { Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CfnElement, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -315,6 +315,19 @@ export class EksCluster extends Construct {
       'The kubectl provider Lambda from aws-eks-v2 writes its own logs with the AWS managed basic execution policy.');
     acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
       'The kubectl provider Lambda runs in the private subnets to reach the private endpoint, which needs the AWS managed VPC access policy.');
+    acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+      'aws-eks-v2 gives the kubectl handler read-only ECR access so Helm can pull charts from ECR (OCI); read-only, no push.');
+    const stack = Stack.of(this);
+    const handler = provider.node.findChild('Handler');
+    const handlerId = stack.getLogicalId(handler.node.defaultChild as CfnElement);
+    const ecrPublicCondition = stack.getLogicalId(handler.node.findChild('HasEcrPublic') as CfnElement);
+    const ecrPublicPolicy = `{"Fn::If":["${ecrPublicCondition}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}`;
+    acknowledge(provider, `AwsSolutions-IAM4[Policy::${ecrPublicPolicy}]`,
+      'aws-eks-v2 gives the kubectl handler read-only ECR Public access, only in partitions that have ECR Public, so Helm can pull public OCI charts.');
+    acknowledge(provider, `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`,
+      'The provider framework may invoke every version of its own kubectl handler (the function ARN with :*); scoped to that one function.');
+    acknowledge(handler, 'AwsSolutions-L1',
+      'aws-eks-v2 pins the kubectl handler runtime to the one its kubectl and Helm layers are built for; a newer runtime is not ours to choose.');
   }
 }
 
