@@ -1,4 +1,4 @@
-import { CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import { NO_KUBECTL_PROVIDER, nodeModeTypeOfCluster } from '../addons/cluster-fa
 import { NodeModeType } from '../compute/node-mode';
 import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../network/customer-vpc';
 import { acknowledge } from '../private/acknowledge';
+import { irsaPrincipal } from '../private/oidc';
 import { PropErrors } from '../private/prop-errors';
 import {
   LOAD_BALANCER_CONTROLLER_CHART_VERSION,
@@ -232,17 +233,9 @@ export class AlbIngress extends Construct {
 
   /** An IRSA role only the controller's service account can assume (Fargate). */
   private irsaRole(cluster: eks.ICluster): iam.Role {
-    const provider = cluster.openIdConnectProvider;
-    const issuer = provider.openIdConnectProviderIssuer;
-    const conditions = new CfnJson(this, 'IrsaConditions', {
-      value: {
-        [`${issuer}:aud`]: 'sts.amazonaws.com',
-        [`${issuer}:sub`]: `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`,
-      },
-    });
     return new iam.Role(this, 'ControllerRole', {
       description: `IRSA role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT}), for Fargate`,
-      assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
+      assumedBy: irsaPrincipal(this, 'IrsaConditions', cluster, NAMESPACE, SERVICE_ACCOUNT),
     });
   }
 }

@@ -1,14 +1,40 @@
+import { CfnJson } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/** The ARN and issuer (URL without `https://`) of a cluster's IAM OIDC provider. */
+export interface OidcProviderRef {
+  readonly arn: string;
+  readonly issuer: string;
+}
 
 /**
- * The cluster's IAM OIDC provider for IRSA, as a native `AWS::IAM::OIDCProvider` (no custom
- * resource Lambda). Created once per cluster, under the same id aws-eks-v2 uses for its native
- * provider, so every construct that needs IRSA shares it: IAM allows one provider per issuer URL.
+ * The cluster's IAM OIDC provider for IRSA. On a cluster of this app it is a native
+ * `AWS::IAM::OIDCProvider` (no custom resource Lambda), created once per cluster under the id
+ * aws-eks-v2 uses for its native provider, so every construct that needs IRSA shares it: IAM allows
+ * one provider per issuer URL. An imported cluster brings its own (`openIdConnectProvider`).
  *
  * IRSA is only for pods Pod Identity cannot serve: Pod Identity does not work for Fargate pods.
  */
-export function nativeOidcProvider(cluster: eks.Cluster): iam.IOidcProvider {
-  const existing = cluster.node.tryFindChild('OidcProviderNative') as iam.IOidcProvider | undefined;
-  return existing ?? new eks.OidcProviderNative(cluster, 'OidcProviderNative', { url: cluster.clusterOpenIdConnectIssuerUrl });
+export function oidcProviderOf(cluster: eks.ICluster): OidcProviderRef {
+  if (!(cluster instanceof eks.Cluster)) {
+    const imported = cluster.openIdConnectProvider;
+    return { arn: imported.openIdConnectProviderArn, issuer: imported.openIdConnectProviderIssuer };
+  }
+  const native = (cluster.node.tryFindChild('OidcProviderNative') as iam.IOidcProvider | undefined)
+    ?? new eks.OidcProviderNative(cluster, 'OidcProviderNative', { url: cluster.clusterOpenIdConnectIssuerUrl });
+  return { arn: native.oidcProviderArn, issuer: native.oidcProviderIssuer };
+}
+
+/** A principal only `namespace/serviceAccount` of the cluster can assume through IRSA. */
+export function irsaPrincipal(scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string): iam.IPrincipal {
+  const provider = oidcProviderOf(cluster);
+  const conditions = new CfnJson(scope, id, {
+    value: {
+      [`${provider.issuer}:aud`]: 'sts.amazonaws.com',
+      [`${provider.issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+    },
+  });
+  return new iam.FederatedPrincipal(provider.arn, { StringEquals: conditions }, 'sts:AssumeRoleWithWebIdentity');
 }

@@ -150,7 +150,11 @@ describe('AlbIngress on Fargate', () => {
     const role = template.toJSON().Resources[stack.getLogicalId(ingress.controllerRole!.node.defaultChild as any)];
     const [statement] = role.Properties.AssumeRolePolicyDocument.Statement;
     expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(statement.Principal.Federated).toBeDefined();
+    // The trusted provider is the native AWS::IAM::OIDCProvider: no custom-resource provider Lambda.
+    const providers = Object.keys(template.findResources('AWS::IAM::OIDCProvider'));
+    expect(providers).toHaveLength(1);
+    expect(statement.Principal.Federated).toEqual({ Ref: providers[0] }); // Ref of an OIDC provider is its ARN
+    expect(Object.keys(template.findResources('Custom::AWSCDKOpenIdConnectProvider'))).toEqual([]);
     const conditionsId = statement.Condition.StringEquals['Fn::GetAtt'][0];
     const conditions = JSON.stringify(template.toJSON().Resources[conditionsId].Properties.Value);
     expect(conditions).toContain('system:serviceaccount:kube-system:aws-load-balancer-controller');
