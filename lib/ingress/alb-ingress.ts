@@ -139,7 +139,8 @@ export class AlbIngress extends Construct {
     if (controllerInstalled) {
       errors.check(has(() => cluster.vpc), 'cluster', cluster.node.path,
         "an imported cluster needs its `vpc` (the controller's vpcId chart value); pass it to Cluster.fromClusterAttributes");
-      errors.check(!useIrsa || has(() => cluster.openIdConnectProvider), 'cluster', cluster.node.path,
+      // Only an imported cluster is probed: on ours the getter would create a custom-resource provider.
+      errors.check(!useIrsa || cluster instanceof eks.Cluster || has(() => cluster.openIdConnectProvider), 'cluster', cluster.node.path,
         'on Fargate the controller uses IRSA, so an imported cluster needs its `openIdConnectProvider`; pass it to Cluster.fromClusterAttributes');
     }
     errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
