@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CoreAddons, CoreAddonsOptions } from '../addons/core-addons';
 import { FargateProfile, FargateProfileOptions } from '../compute/fargate-profile';
 import { ManagedNodeGroup, ManagedNodeGroupOptions } from '../compute/managed-node-group';
 import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
@@ -108,6 +109,15 @@ export interface EksClusterProps {
   readonly clusterAdminPrincipalArns?: string[];
 
   /**
+   * Versions and configuration of the core add-ons (vpc-cni, coredns, kube-proxy, the Pod Identity
+   * agent, metrics-server), which the cluster always installs as EKS managed add-ons, pinned to
+   * `version`. Which of them a node mode needs is decided by the mode (Auto Mode has most built in).
+   *
+   * @default - every add-on the node mode needs, at the versions pinned for `version`
+   */
+  readonly coreAddons?: CoreAddonsOptions;
+
+  /**
    * The kubectl Lambda layer that matches `version` (for example `KubectlV36Layer` from
    * `@aws-cdk/lambda-layer-kubectl-v36`). Setting it adds the kubectl provider, which Helm charts
    * and Kubernetes manifests need. Without it the stack has no kubectl Lambda.
@@ -168,6 +178,9 @@ export class EksCluster extends Construct {
 
   /** Whether the API endpoint is reachable only from inside the VPC. */
   public readonly endpointPrivateOnly: boolean;
+
+  /** The core EKS managed add-ons. */
+  public readonly coreAddons: CoreAddons;
 
   public constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -241,6 +254,8 @@ export class EksCluster extends Construct {
       secretsEncryptionKey: encryptionKey,
       clusterLogging: ALL_LOG_TYPES,
       bootstrapClusterCreatorAdminPermissions: false,
+      // The core add-ons are EKS managed add-ons (CoreAddons); no unmanaged copies beside them.
+      bootstrapSelfManagedAddons: false,
       kubectlProviderOptions: props.kubectlLayer ? { kubectlLayer: props.kubectlLayer } : undefined,
     });
     const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
@@ -263,6 +278,9 @@ export class EksCluster extends Construct {
     this.endpointPrivateOnly = !endpointAccess._config.publicAccess;
 
     this.capacity = nodeMode._bind(this, { cluster, nodeSubnets, version });
+    this.coreAddons = new CoreAddons(this, 'CoreAddons', { ...props.coreAddons, cluster, kubernetesVersion: version, nodeModeType: nodeMode.type });
+    // Networking add-ons exist before nodes join; CoreDNS and metrics-server wait for capacity.
+    this.coreAddons.orderAround(this.capacity);
 
     // Acknowledgements
     acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
@@ -287,7 +305,9 @@ export class EksCluster extends Construct {
    * cluster's Kubernetes version, with the same defaults and checks as `NodeMode.managed()`.
    */
   public addManagedNodeGroup(id: string, options: ManagedNodeGroupOptions = {}): ManagedNodeGroup {
-    return new ManagedNodeGroup(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
+    const group = new ManagedNodeGroup(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
+    this.coreAddons.addCapacityDependency(group);
+    return group;
   }
 
   /**
@@ -295,7 +315,9 @@ export class EksCluster extends Construct {
    * defaults and checks as `NodeMode.selfManaged()`.
    */
   public addSelfManagedNodes(id: string, options: SelfManagedNodesOptions = {}): SelfManagedNodes {
-    return new SelfManagedNodes(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
+    const nodes = new SelfManagedNodes(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
+    this.coreAddons.addCapacityDependency(nodes);
+    return nodes;
   }
 
   /**
@@ -303,7 +325,9 @@ export class EksCluster extends Construct {
    * group when the node mode turned Fargate logging on.
    */
   public addFargateProfile(id: string, options: FargateProfileOptions): FargateProfile {
-    return new FargateProfile(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, logging: this.capacity.fargateLogging });
+    const profile = new FargateProfile(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, logging: this.capacity.fargateLogging });
+    this.coreAddons.addCapacityDependency(profile);
+    return profile;
   }
 
   private acknowledgeKubectlProvider(): void {

@@ -3,20 +3,19 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ADDON_VERSIONS, addonVersionProblem, AddonVersions, pinnedAddonVersion } from '../../lib/addons/addon-versions';
-import { CoreAddons, CoreAddonsProps } from '../../lib/addons/core-addons';
+import { CoreAddons, CoreAddonsOptions } from '../../lib/addons/core-addons';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/cluster/kubernetes-version';
 import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { awsSolutionsFindings, newStack } from '../helpers/synth';
 
-/** A stack with a CustomerVpc, an EksCluster (no kubectl provider) and CoreAddons on it. */
-function addonStack(props: Partial<CoreAddonsProps> = {}, nodeMode?: NodeMode, version?: eks.KubernetesVersion) {
+/** A stack with a CustomerVpc and an EksCluster (no kubectl provider), which installs its CoreAddons. */
+function addonStack(props: CoreAddonsOptions = {}, nodeMode?: NodeMode, version?: eks.KubernetesVersion) {
   const stack = newStack();
   const network = new CustomerVpc(stack, 'Network');
-  const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode, version });
-  const addons = new CoreAddons(stack, 'CoreAddons', { cluster: cluster.cluster, ...props });
-  return { stack, cluster, addons };
+  const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode, version, coreAddons: props });
+  return { stack, cluster, addons: cluster.coreAddons };
 }
 
 /** The add-on of `name` in the template, asserting there is exactly one. */
@@ -195,7 +194,7 @@ describe('CoreAddons follows the cluster version', () => {
 describe('CoreAddons on self-managed nodes', () => {
   test('installs the same five add-ons as on managed nodes', () => {
     // GIVEN self-managed nodes WHEN CoreAddons is added with that node mode THEN all five are there
-    const { stack } = addonStack({ nodeModeType: NodeModeType.SELF_MANAGED }, NodeMode.selfManaged());
+    const { stack } = addonStack({}, NodeMode.selfManaged());
     const template = Template.fromStack(stack);
     expect(addonNames(template)).toEqual(NODE_ADDONS);
     expect(addonNamed(template, 'vpc-cni').Properties.PodIdentityAssociations).toHaveLength(1);
@@ -207,7 +206,7 @@ describe('CoreAddons on Fargate', () => {
   let addons: CoreAddons;
   beforeAll(() => {
     // GIVEN a Fargate-only EksCluster WHEN CoreAddons is added
-    const built = addonStack({ nodeModeType: NodeModeType.FARGATE }, NodeMode.fargate());
+    const built = addonStack({}, NodeMode.fargate());
     addons = built.addons;
     template = Template.fromStack(built.stack);
   });
@@ -282,9 +281,8 @@ describe('CoreAddons.orderAround', () => {
   });
 
   test("puts CoreDNS after an EksCluster's Fargate profiles", () => {
-    // GIVEN a Fargate EksCluster WHEN CoreAddons is ordered around its capacity
-    const { stack, cluster, addons } = addonStack({ nodeModeType: NodeModeType.FARGATE }, NodeMode.fargate());
-    addons.orderAround(cluster.capacity);
+    // GIVEN a Fargate EksCluster WHEN it orders its CoreAddons around its capacity
+    const { stack } = addonStack({}, NodeMode.fargate());
     const template = Template.fromStack(stack);
     // THEN CoreDNS is created after (and deleted before) every Fargate profile
     const profiles = Object.keys(template.findResources('AWS::EKS::FargateProfile'));
@@ -294,16 +292,15 @@ describe('CoreAddons.orderAround', () => {
 });
 
 describe('CoreAddons cdk-nag', () => {
-  test('is AwsSolutions clean apart from findings on constructs it does not own', () => {
-    // GIVEN CoreAddons on an EksCluster WHEN cdk-nag AwsSolutions runs THEN nothing under CoreAddons is reported
+  test('is AwsSolutions clean', () => {
+    // GIVEN an EksCluster with its CoreAddons WHEN cdk-nag AwsSolutions runs THEN nothing is reported
     const { stack } = addonStack();
-    const findings = awsSolutionsFindings(stack);
-    expect(findings.filter((f) => f.path.includes('/CoreAddons/'))).toEqual([]);
+    expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 });
 
 describe('CoreAddons bad input', () => {
-  const build = (props: Partial<CoreAddonsProps>, nodeMode?: NodeMode) => () => addonStack(props, nodeMode);
+  const build = (props: CoreAddonsOptions, nodeMode?: NodeMode) => () => addonStack(props, nodeMode);
 
   test('rejects a malformed add-on version', () => {
     expect(build({ coreDns: { version: '1.14.3' } })).toThrow(/coreDns\.version: got '1\.14\.3'; must be an EKS add-on version such as 'v1\.19\.2-eksbuild\.1'/);
@@ -334,11 +331,11 @@ describe('CoreAddons bad input', () => {
   });
 
   test('rejects asking for the VPC CNI on Fargate', () => {
-    expect(build({ nodeModeType: NodeModeType.FARGATE, vpcCni: { enabled: true } }, NodeMode.fargate())).toThrow(/vpcCni\.enabled: got true; vpc-cni is not installed on a Fargate cluster: Fargate pods get networking/);
+    expect(build({ vpcCni: { enabled: true } }, NodeMode.fargate())).toThrow(/vpcCni\.enabled: got true; vpc-cni is not installed on a Fargate cluster: Fargate pods get networking/);
   });
 
   test('rejects CoreDNS off Fargate on a Fargate-only cluster', () => {
-    expect(build({ nodeModeType: NodeModeType.FARGATE, coreDns: { scheduleOnFargate: false } }, NodeMode.fargate())).toThrow(/coreDns\.scheduleOnFargate: got false; a Fargate-only cluster has no nodes/);
+    expect(build({ coreDns: { scheduleOnFargate: false } }, NodeMode.fargate())).toThrow(/coreDns\.scheduleOnFargate: got false; a Fargate-only cluster has no nodes/);
   });
 
   test('rejects a CoreDNS replica count out of range', () => {
@@ -363,9 +360,8 @@ describe('CoreAddons bad input', () => {
   test('never rejects a token version', () => {
     const stack = newStack();
     const network = new CustomerVpc(stack, 'Network');
-    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc });
     const version = new CfnParameter(stack, 'CoreDnsVersion').valueAsString;
-    new CoreAddons(stack, 'CoreAddons', { cluster: cluster.cluster, coreDns: { version } });
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, coreAddons: { coreDns: { version } } });
     expect(addonNamed(Template.fromStack(stack), 'coredns').Properties.AddonVersion).toEqual({ Ref: 'CoreDnsVersion' });
   });
 });

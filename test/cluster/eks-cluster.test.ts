@@ -120,6 +120,13 @@ describe('EksCluster defaults', () => {
     expect(functions.filter((id) => !/CustomVpcRestrictDefaultSG/.test(id))).toEqual([]);
   });
 
+  test('installs the core add-ons as EKS managed add-ons, with no unmanaged copies bootstrapped beside them', () => {
+    expect(clusterResource(template).Properties.BootstrapSelfManagedAddons).toBe(false);
+    const names = Object.values(template.findResources('AWS::EKS::Addon')).map((a: any) => a.Properties.AddonName);
+    expect(names.sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni']);
+    expect(cluster.coreAddons.nodeModeType).toBe(cluster.nodeModeType);
+  });
+
   test('exposes the aws-eks-v2 cluster, the VPC and the key', () => {
     expect(cluster.cluster).toBeInstanceOf(eks.Cluster);
     expect(cluster.vpc).toBe(cluster.cluster.vpc);

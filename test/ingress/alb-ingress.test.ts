@@ -6,7 +6,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { CoreAddons } from '../../lib/addons/core-addons';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { AlbIngress, AlbIngressProps } from '../../lib/ingress/alb-ingress';
@@ -220,11 +219,10 @@ describe('AlbIngress scheme and class name', () => {
 
 describe('the kubectl provider is there only when needed', () => {
   test('a cluster with core add-ons, no ingress and no manifests has no kubectl Lambda at all', () => {
-    // GIVEN an EksCluster without kubectlLayer and CoreAddons WHEN synthesized
+    // GIVEN an EksCluster (with its CoreAddons) without kubectlLayer WHEN synthesized
     const stack = newStack();
     const network = new CustomerVpc(stack, 'Network');
     const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc });
-    new CoreAddons(stack, 'CoreAddons', { cluster: cluster.cluster });
     const template = Template.fromStack(stack);
     // THEN the only Lambda is the VPC's restrict-default-security-group handler
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSG/)]);
@@ -296,15 +294,14 @@ describe('AlbIngress bad input', () => {
   });
 });
 
-describe('the recommended wiring with CoreAddons', () => {
+describe('the recommended wiring with EksCluster and its CoreAddons', () => {
   for (const mode of [NodeMode.managed(), NodeMode.selfManaged(), NodeMode.fargate(), NodeMode.autoMode()]) {
     test(`synthesizes without a dependency cycle on ${mode.type} capacity, with ingress after the add-ons`, () => {
-      // GIVEN an EksCluster, CoreAddons ordered around its capacity, and AlbIngress after the add-ons
+      // GIVEN an EksCluster (its CoreAddons ordered around its capacity) and AlbIngress after the add-ons
       const stack = newStack();
       const network = new CustomerVpc(stack, 'Network');
       const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode: mode, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
-      const addons = new CoreAddons(stack, 'CoreAddons', { cluster: cluster.cluster, nodeModeType: cluster.nodeModeType });
-      addons.orderAround(cluster.capacity);
+      const addons = cluster.coreAddons;
       const ingress = new AlbIngress(stack, 'Ingress', { cluster: cluster.cluster, nodeModeType: cluster.nodeModeType });
       ingress.node.addDependency(addons);
       // WHEN synthesized THEN the ingress's Kubernetes resource waits for the metrics server (the last add-on)
