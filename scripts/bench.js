@@ -16,6 +16,7 @@
  *                     environment the CDK CLI gives it; cli: time `cdk synth -q` (CLI + app)
  *   --check           exit 1 when a target is missed (by default the benchmark only reports)
  *   --keep            keep the temporary cloud assemblies and profiles
+ *   --app FILE        the app measured as "ours" (default: the entry of cdk.json's "app", bin/app.ts)
  *   --render          measure nothing: re-evaluate the targets of docs/benchmarks.json and
  *                     rewrite docs/BENCHMARKS.md from it
  *   --help
@@ -78,9 +79,10 @@ function parseArgs(argv) {
       case '--via': opts.via = value(); break;
       case '--check': opts.check = true; break;
       case '--render': opts.render = true; break;
+      case '--app': opts.app = value(); break;
       case '--keep': opts.keep = true; break;
       case '--help': case '-h':
-        process.stdout.write(fs.readFileSync(__filename, 'utf-8').split('\n').slice(1, 22).map((l) => l.replace(/^ \*? ?/, '')).join('\n') + '\n');
+        process.stdout.write(fs.readFileSync(__filename, 'utf-8').split(' */')[0].split('\n').slice(2).map((l) => l.replace(/^ \*? ?/, '')).join('\n') + '\n');
         process.exit(0);
         break;
       default: die(`unknown option ${a} (see --help)`);
@@ -124,9 +126,13 @@ function packageVersion(name) {
   return readJson(path.join(ROOT, 'node_modules', name, 'package.json'), {}).version;
 }
 
-/** The runner of cdk.json's "app" (everything before the entry file), e.g. `node --import tsx`. */
+/**
+ * The runner of cdk.json's "app" (everything before the entry file), e.g. `node --import tsx`, and
+ * the context the CLI would pass: cdk.context.json under cdk.json's "context", as the CLI merges them.
+ */
 function appRunner() {
   const cdkJson = readJson(path.join(ROOT, 'cdk.json'), {});
+  cdkJson.context = { ...readJson(path.join(ROOT, 'cdk.context.json'), {}), ...(cdkJson.context ?? {}) };
   const words = String(cdkJson.app ?? '').split(/\s+/).filter(Boolean);
   if (words.length >= 2 && /\.[cm]?[jt]s$/.test(words[words.length - 1])) {
     return { runner: words.slice(0, -1), entry: words[words.length - 1], context: cdkJson.context ?? {} };
@@ -230,7 +236,10 @@ function synthOnce(ctx, subject, validation, { analyse = false, cpuProfDir } = {
     },
   };
   if (!result.ok) {
-    const tail = `${r.error ? r.error.message + '\n' : ''}${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    const lines = `${r.error ? r.error.message + '\n' : ''}${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n');
+    // The first error line says what went wrong; the last lines say where.
+    const first = lines.findIndex((l) => /Error\b|error TS\d+|^\s*throw\b/.test(l));
+    const tail = [...(first >= 0 && first < lines.length - 12 ? [lines[first], '...'] : []), ...lines.slice(-12)].join('\n');
     result.error = `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${tail}`;
   }
   if (analyse && result.ok) result.assembly = analyseAssembly(outdir);
@@ -528,7 +537,8 @@ function main() {
     finish(report, { ...opts, write: true });
     return;
   }
-  const { runner, entry, context } = appRunner();
+  const { runner, entry: cdkEntry, context } = appRunner();
+  const entry = opts.app ?? cdkEntry;
   const timeBin = gnuTime();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-bench-'));
   const probe = path.join(tmp, 'probe.cjs');
