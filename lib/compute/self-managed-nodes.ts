@@ -323,20 +323,24 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
    * the nodes reach the API server on 443 and each other on every port for pod networking.
    */
   private addSecurityGroupRules(nodeSg: ec2.SecurityGroup, clusterSgId: string, podTraffic: boolean): void {
-    const rule = (id: string, groupId: string, sourceId: string, protocol: string, from: number, to: number, description: string) =>
+    // Ports only for TCP: CloudFormation ignores them with protocol -1 (validator warning W3687).
+    const rule = (id: string, groupId: string, sourceId: string, protocol: string, ports: [number, number] | undefined, description: string) =>
       new ec2.CfnSecurityGroupIngress(this, id, {
-        groupId, sourceSecurityGroupId: sourceId, ipProtocol: protocol, fromPort: from, toPort: to, description,
+        groupId, sourceSecurityGroupId: sourceId, ipProtocol: protocol, fromPort: ports?.[0], toPort: ports?.[1], description,
       });
     const nodeSgId = nodeSg.securityGroupId;
-    rule('NodesFromNodes', nodeSgId, nodeSgId, '-1', -1, -1, 'Pod networking between self-managed nodes');
-    rule('NodesFromControlPlaneKubelet', nodeSgId, clusterSgId, 'tcp', 10250, 10250, 'kubelet API from the EKS control plane');
-    rule('NodesFromControlPlaneWebhooks', nodeSgId, clusterSgId, 'tcp', 1025, 65535, 'Webhooks and extension API servers from the EKS control plane');
-    rule('ControlPlaneFromNodes', clusterSgId, nodeSgId, 'tcp', 443, 443, 'Kubernetes API server from self-managed nodes');
+    rule('NodesFromNodes', nodeSgId, nodeSgId, '-1', undefined, 'Pod networking between self-managed nodes');
     if (podTraffic) {
-      rule('NodesFromClusterSecurityGroup', nodeSgId, clusterSgId, '-1', -1, -1,
-        'Pod networking from managed nodes, Auto Mode nodes and Fargate pods (cluster security group)');
-      rule('ClusterSecurityGroupFromNodes', clusterSgId, nodeSgId, '-1', -1, -1,
-        'Pod networking from self-managed nodes to managed nodes, Auto Mode nodes and Fargate pods');
+      // All traffic both ways with the cluster security group: this covers kubelet (10250), webhooks
+      // (1025-65535) and the API server (443) too, so those narrower rules would be redundant.
+      rule('NodesFromClusterSecurityGroup', nodeSgId, clusterSgId, '-1', undefined,
+        'Pod networking, kubelet and webhooks from managed nodes, Auto Mode nodes, Fargate pods and the control plane (cluster security group)');
+      rule('ClusterSecurityGroupFromNodes', clusterSgId, nodeSgId, '-1', undefined,
+        'Pod networking and the Kubernetes API server from self-managed nodes');
+    } else {
+      rule('NodesFromControlPlaneKubelet', nodeSgId, clusterSgId, 'tcp', [10250, 10250], 'kubelet API from the EKS control plane');
+      rule('NodesFromControlPlaneWebhooks', nodeSgId, clusterSgId, 'tcp', [1025, 65535], 'Webhooks and extension API servers from the EKS control plane');
+      rule('ControlPlaneFromNodes', clusterSgId, nodeSgId, 'tcp', [443, 443], 'Kubernetes API server from self-managed nodes');
     }
   }
 }
