@@ -14,3 +14,4 @@ export * from './addons/addon-versions';
 export * from './addons/core-addons';
 export * from './ingress/alb-ingress';
 export * from './storage/fsx-lustre-csi-storage';
+export * from './cluster/workload-role';

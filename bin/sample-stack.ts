@@ -1,0 +1,136 @@
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  AlbIngress,
+  CustomerVpc,
+  EbsCsiStorage,
+  EfsCsiStorage,
+  EksCluster,
+  NodeMode,
+  NodeModeType,
+  WorkloadRole,
+} from '../lib';
+import { EFS_CLAIM, sampleWorkloads } from './workloads';
+
+/** The namespace of the sample workloads. */
+export const SAMPLE_NAMESPACE = 'sample';
+/** The service account of the content loader Job. */
+export const CONTENT_LOADER = 'content-loader';
+
+/** The node modes the sample app can be synthesized with, by their context value. */
+export const NODE_MODES: Record<string, () => NodeMode> = {
+  'managed': () => NodeMode.managed(),
+  'self-managed': () => NodeMode.selfManaged(),
+  // The sample namespace runs on Fargate too; kube-system is covered by the mode itself.
+  'fargate': () => NodeMode.fargate({ selectors: [{ namespace: 'default' }, { namespace: SAMPLE_NAMESPACE }], logging: true }),
+  'auto-mode': () => NodeMode.autoMode(),
+};
+
+/** Props of {@link SampleStack}. */
+export interface SampleStackProps extends StackProps {
+  /** The node mode. */
+  readonly nodeMode: NodeMode;
+}
+
+/**
+ * The documented EKS architecture in one stack: the customer VPC, a private, encrypted cluster
+ * with the chosen node mode and its core add-ons, EBS and EFS storage, ingress, and workloads.
+ */
+export class SampleStack extends Stack {
+  public readonly network: CustomerVpc;
+  public readonly cluster: EksCluster;
+  public readonly ingress: AlbIngress;
+  public readonly ebs?: EbsCsiStorage;
+  public readonly efs: EfsCsiStorage;
+  public readonly contentBucket: s3.Bucket;
+  public readonly contentLoaderRole: WorkloadRole;
+  public readonly workloads: eks.KubernetesManifest;
+
+  public constructor(scope: Construct, id: string, props: SampleStackProps) {
+    super(scope, id, props);
+
+    this.network = new CustomerVpc(this, 'Network');
+    this.cluster = new EksCluster(this, 'Cluster', {
+      vpc: this.network.vpc,
+      nodeMode: props.nodeMode,
+      kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
+    });
+    const cluster = this.cluster.cluster;
+    const nodeModeType = this.cluster.nodeModeType;
+    const fargate = nodeModeType === NodeModeType.FARGATE;
+
+    // Storage. The CSI drivers get credentials from the Pod Identity agent, a core add-on.
+    if (!fargate) {
+      this.ebs = new EbsCsiStorage(this, 'Ebs', { cluster, nodeModeType });
+      this.ebs.node.addDependency(this.cluster.coreAddons);
+    }
+    this.efs = new EfsCsiStorage(this, 'Efs', {
+      cluster,
+      nodeModeType,
+      nodeSubnets: this.cluster.nodeSubnets,
+      clientSecurityGroups: this.cluster.capacity.selfManagedNodes ? [this.cluster.capacity.selfManagedNodes.securityGroup] : undefined,
+    });
+    this.efs.node.addDependency(this.cluster.coreAddons);
+
+    // Ingress: the AWS Load Balancer Controller (or Auto Mode's own load balancing) and the `alb` class.
+    this.ingress = new AlbIngress(this, 'Ingress', { cluster, nodeModeType });
+    this.ingress.node.addDependency(this.cluster.coreAddons);
+
+    // What the content loader really does: read the site content from one bucket.
+    this.contentBucket = new s3.Bucket(this, 'ContentBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.contentLoaderRole = new WorkloadRole(this, 'ContentLoaderRole', {
+      cluster, nodeModeType, namespace: SAMPLE_NAMESPACE, serviceAccount: CONTENT_LOADER,
+    });
+    this.contentLoaderRole.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.contentBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['site/*'] } },
+    }));
+    this.contentLoaderRole.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [this.contentBucket.arnForObjects('site/*')],
+    }));
+
+    // On Fargate the EFS driver is built in but static only: one pre-provisioned volume, bound to the claim.
+    const objects = sampleWorkloads({
+      namespace: SAMPLE_NAMESPACE,
+      ebsStorageClass: this.ebs?.storageClassName,
+      efsStorageClass: fargate ? undefined : this.efs.storageClassName,
+      contentBucketName: this.contentBucket.bucketName,
+      contentLoaderServiceAccount: CONTENT_LOADER,
+      contentLoaderServiceAccountAnnotations: this.contentLoaderRole.usesIrsa ? this.contentLoaderRole.serviceAccountAnnotations : undefined,
+      ingressScheme: this.network.privateCluster ? 'internal' : 'internet-facing',
+    });
+    const [namespace, ...rest] = objects;
+    const namespaceManifest = new eks.KubernetesManifest(this, 'SampleNamespace', { cluster, manifest: [namespace] });
+    if (fargate) {
+      this.efs.addStaticVolume('SharedContent', { name: EFS_CLAIM, namespace: SAMPLE_NAMESPACE, path: '/sample/shared-content', uid: 10001, gid: 10001 });
+      this.efs.node.findChild('SharedContent').node.addDependency(namespaceManifest);
+    }
+    this.workloads = new eks.KubernetesManifest(this, 'SampleWorkloads', { cluster, manifest: rest });
+    this.workloads.node.addDependency(namespaceManifest, this.efs, this.ingress);
+    if (this.ebs) {
+      this.workloads.node.addDependency(this.ebs);
+    }
+
+    // Acknowledgements
+    Validations.of(this.contentBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'The sample content bucket is read-only for one role and holds public web content; server access logs would need a second bucket for no audit value here.',
+    });
+    Validations.of(this.contentLoaderRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.contentBucket.node.defaultChild as s3.CfnBucket)}.Arn>/site/*]`,
+      reason: 'The content loader reads every object under site/ of the one content bucket, and nothing else.',
+    });
+  }
+}
