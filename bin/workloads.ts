@@ -10,10 +10,11 @@ export interface WorkloadOptions {
   readonly namespace: string;
   /** StorageClass of the EBS claim; undefined leaves the EBS claim and its writer out (Fargate). */
   readonly ebsStorageClass?: string;
-  /** StorageClass of the EFS claim (dynamic provisioning through access points). */
+  /**
+   * StorageClass of the EFS claim (dynamic provisioning through access points). Undefined when the
+   * claim comes with a statically provisioned volume instead (Fargate).
+   */
   readonly efsStorageClass?: string;
-  /** A pre-bound EFS PersistentVolume for static provisioning (Fargate), instead of a class. */
-  readonly efsVolumeName?: string;
   /** The S3 bucket the content loader reads. */
   readonly contentBucketName: string;
   /** Service account of the content loader, bound to its IAM role by Pod Identity or IRSA. */
@@ -64,18 +65,17 @@ export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, 
     metadata: { name: options.contentLoaderServiceAccount, namespace: ns, annotations: options.contentLoaderServiceAccountAnnotations },
   };
 
-  const efsClaim: PersistentVolumeClaim = {
+  const efsClaims: PersistentVolumeClaim[] = options.efsStorageClass ? [{
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name: EFS_CLAIM, namespace: ns },
     spec: {
       accessModes: ['ReadWriteMany'],
-      storageClassName: options.efsVolumeName ? '' : options.efsStorageClass,
-      volumeName: options.efsVolumeName,
+      storageClassName: options.efsStorageClass,
       // EFS is elastic; Kubernetes still requires a request.
       resources: { requests: { storage: '5Gi' } },
     },
-  };
+  }] : [];
 
   const html: Volume = { name: 'html', emptyDir: { sizeLimit: '64Mi' } };
   const shared: Volume = { name: 'shared', persistentVolumeClaim: { claimName: EFS_CLAIM, readOnly: true } };
@@ -194,7 +194,7 @@ export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, 
     },
   };
 
-  const objects: Array<Record<string, any>> = [namespace, serviceAccount, efsClaim, deployment, service, ingress, autoscaler, loadContent];
+  const objects: Array<Record<string, any>> = [namespace, serviceAccount, ...efsClaims, deployment, service, ingress, autoscaler, loadContent];
 
   if (options.ebsStorageClass) {
     const ebsClaim: PersistentVolumeClaim = {

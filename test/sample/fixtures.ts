@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
+import { K8sObject, manifestObjects } from '../helpers/manifests';
+
+/** The node modes of the sample app, by their context value. */
+export const MODES = Object.keys(NODE_MODES);
+
+export interface SampleSynth {
+  readonly stack: SampleStack;
+  readonly template: Template;
+  /** Every Kubernetes object the template applies, tokens shown as `<...>`. */
+  readonly objects: K8sObject[];
+  /** The template as JSON. */
+  readonly json: any;
+}
+
+const cache = new Map<string, SampleSynth>();
+
+/**
+ * The sample stack of `mode`, synthesized once per test file (the built-in CloudFormation
+ * validation is off here; test/sample/validation.test.ts runs it once per mode).
+ */
+export function sample(mode: string): SampleSynth {
+  let synth = cache.get(mode);
+  if (!synth) {
+    const app = new App({ builtinCloudFormationValidation: false, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-sample-')) });
+    const stack = new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+    const template = Template.fromStack(stack);
+    synth = { stack, template, objects: manifestObjects(template), json: template.toJSON() };
+    cache.set(mode, synth);
+  }
+  return synth;
+}
+
+/** The resources of `type` as [logical ID, resource] pairs. */
+export function resourcesOf(s: SampleSynth, type: string): Array<[string, any]> {
+  return Object.entries(s.template.findResources(type));
+}
+
+/** The one resource of `type`. */
+export function oneOf(s: SampleSynth, type: string): [string, any] {
+  const found = resourcesOf(s, type);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The AZ index (`Fn::Select` of `Fn::GetAZs`) of each subnet, given `{ Ref }`s to subnets. */
+export function azIndexesOf(s: SampleSynth, subnetRefs: any[]): number[] {
+  return subnetRefs.map((ref) => s.json.Resources[ref.Ref].Properties.AvailabilityZone['Fn::Select'][0]);
+}
+
+/** `{ Ref }`s to the VPC's subnets of one type (`Public` or `Private`). */
+export function subnetRefs(s: SampleSynth, type: string): any[] {
+  return resourcesOf(s, 'AWS::EC2::Subnet')
+    .filter(([, r]) => r.Properties.Tags.some((t: any) => t.Key === 'aws-cdk:subnet-type' && t.Value === type))
+    .map(([id]) => ({ Ref: id }));
+}
