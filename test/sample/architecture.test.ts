@@ -193,14 +193,14 @@ describe.each(MODES)('%s', (mode) => {
 
   test('K6: kube-proxy, vpc-cni and coredns are EKS managed add-ons with pinned versions where the mode runs them', () => {
     const addons = Object.fromEntries(resourcesOf(s(), 'AWS::EKS::Addon').map(([, a]) => [a.Properties.AddonName, a.Properties.AddonVersion]));
-    const expected = {
+    const expected: string[] = ({
       'managed': ['kube-proxy', 'vpc-cni', 'coredns'],
       'self-managed': ['kube-proxy', 'vpc-cni', 'coredns'],
       // Fargate runs kube-proxy and networking inside each pod's micro-VM; CoreDNS runs on Fargate.
       'fargate': ['coredns'],
       // Auto Mode nodes bring kube-proxy, networking and DNS themselves.
       'auto-mode': [],
-    }[mode]!;
+    } as Record<string, string[]>)[mode];
     for (const name of expected) {
       expect(addons[name]).toMatch(/^v\d+\.\d+\.\d+(-[0-9a-z.]+)?-eksbuild\.\d+$/);
     }
