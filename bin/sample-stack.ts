@@ -4,16 +4,14 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import {
-  AlbIngress,
-  CustomerVpc,
-  EbsCsiStorage,
-  EfsCsiStorage,
-  EksCluster,
-  NodeMode,
-  NodeModeType,
-  WorkloadRole,
-} from '../lib';
+// From the defining files, not the package index: the app loads only the constructs it uses.
+import { EksCluster } from '../lib/cluster/eks-cluster';
+import { WorkloadRole } from '../lib/cluster/workload-role';
+import { NodeMode, NodeModeType } from '../lib/compute/node-mode';
+import { AlbIngress } from '../lib/ingress/alb-ingress';
+import { CustomerVpc } from '../lib/network/customer-vpc';
+import { EbsCsiStorage } from '../lib/storage/ebs-csi-storage';
+import { EfsCsiStorage } from '../lib/storage/efs-csi-storage';
 import { EFS_CLAIM, sampleWorkloads } from './workloads';
 
 /** The namespace of the sample workloads. */

@@ -134,6 +134,11 @@ function appRunner() {
   const cdkJson = readJson(path.join(ROOT, 'cdk.json'), {});
   cdkJson.context = { ...readJson(path.join(ROOT, 'cdk.context.json'), {}), ...(cdkJson.context ?? {}) };
   const words = String(cdkJson.app ?? '').split(/\s+/).filter(Boolean);
+  if (/scripts\/build-app\.js/.test(String(cdkJson.build ?? ''))) {
+    // cdk.json bundles the app (its "build" step) and runs the bundle on node: every subject is
+    // bundled the same way, inside the timed command, and run with the same node flags.
+    return { runner: words.slice(0, -1), entry: SAMPLE_APP, build: true, context: cdkJson.context ?? {} };
+  }
   if (words.length >= 2 && /\.[cm]?[jt]s$/.test(words[words.length - 1])) {
     return { runner: words.slice(0, -1), entry: words[words.length - 1], context: cdkJson.context ?? {} };
   }
@@ -189,9 +194,14 @@ function synthOnce(ctx, subject, validation, { analyse = false, cpuProfDir } = {
   const probeFile = path.join(dir, 'probe.json');
   const env = appEnv(ctx.baseEnv, { outdir, context: subject.context, validation, countersFile });
 
+  // With a build step, the bundle lives under the repo so that its packages resolve from node_modules.
+  const bundle = ctx.build ? path.join(ROOT, '.build', 'bench', `${path.basename(dir)}.js`) : undefined;
+  const buildCmd = bundle ? [process.execPath, path.join(ROOT, 'scripts', 'build-app.js'), subject.entry, bundle] : undefined;
+  const shell = (words) => words.map((w) => `'${String(w).replace(/'/g, "'\\''")}'`).join(' ');
   let cmd;
   if (ctx.opts.via === 'cli' && !cpuProfDir) {
-    cmd = [process.execPath, ctx.cdkCli, 'synth', '-q', '-o', outdir, '--app', [...ctx.runner, subject.entry].join(' ')];
+    const app = buildCmd ? `sh -c ${shell([`${shell(buildCmd)} && exec ${shell([...ctx.runner, bundle])}`])}` : [...ctx.runner, subject.entry].join(' ');
+    cmd = [process.execPath, ctx.cdkCli, 'synth', '-q', '-o', outdir, '--app', app];
     for (const [k, v] of Object.entries(subject.cliContext)) cmd.push('-c', `${k}=${v}`);
     cmd.push('-c', '@aws-cdk/core.slowSynthThreshold=0');
     if (!validation) cmd.push('--no-validation');
@@ -202,7 +212,14 @@ function synthOnce(ctx, subject, validation, { analyse = false, cpuProfDir } = {
     if (runner[0] === 'node') runner[0] = process.execPath;
     if (cpuProfDir) runner.splice(1, 0, '--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
     if (!ctx.timeBin) runner.splice(1, 0, '--require', ctx.probe);
-    cmd = [...runner, subject.entry];
+    cmd = [...runner, bundle ?? subject.entry];
+    if (buildCmd && cpuProfDir) {
+      // A profile is of the app process alone: bundle first, untimed.
+      childProcess.spawnSync(buildCmd[0], buildCmd.slice(1), { cwd: ROOT, stdio: 'ignore' });
+    } else if (buildCmd) {
+      // Timed as the CLI runs it: the build step, then the app.
+      cmd = ['sh', '-c', `${shell(buildCmd)} && exec ${shell(cmd)}`];
+    }
   }
   if (ctx.timeBin) cmd = [ctx.timeBin, '-f', '%e %M %U %S', '-o', timeFile, ...cmd];
   else env.BENCH_PROBE_FILE = probeFile;
@@ -210,6 +227,10 @@ function synthOnce(ctx, subject, validation, { analyse = false, cpuProfDir } = {
   const start = process.hrtime.bigint();
   const r = childProcess.spawnSync(cmd[0], cmd.slice(1), { cwd: ROOT, env, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, timeout: SYNTH_TIMEOUT_MS });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (bundle && !ctx.opts.keep) {
+    fs.rmSync(bundle, { force: true });
+    fs.rmSync(`${bundle}.map`, { force: true });
+  }
 
   let maxRssKb;
   let cpuMs;
@@ -537,7 +558,7 @@ function main() {
     finish(report, { ...opts, write: true });
     return;
   }
-  const { runner, entry: cdkEntry, context } = appRunner();
+  const { runner, entry: cdkEntry, context, build } = appRunner();
   const entry = opts.app ?? cdkEntry;
   const timeBin = gnuTime();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-bench-'));
@@ -546,6 +567,7 @@ function main() {
   const ctx = {
     opts,
     runner,
+    build,
     timeBin,
     tmp,
     probe,
@@ -566,7 +588,7 @@ function main() {
   const loadAverageStart = os.loadavg().map((x) => round(x, 2));
   const method = opts.via === 'cli'
     ? `\`cdk synth -q -o <fresh dir> -c nodeMode=<mode>\` (aws-cdk CLI ${packageVersion('aws-cdk')}); wall time and CPU time of the CLI and the app it runs, peak RSS of the larger of the two`
-    : `the app process as cdk.json runs it (\`${runner.join(' ')} <app>\`), with the environment and context the CDK CLI passes (CDK_OUTDIR = a fresh empty dir, CDK_CONTEXT_JSON, CDK_DEFAULT_REGION=${ctx.baseEnv.CDK_DEFAULT_REGION}); no CLI`;
+    : `the app process as cdk.json runs it (${build ? `its build step \`node scripts/build-app.js <app> <bundle>\` (esbuild, timed), then \`${runner.join(' ')} <bundle>\`` : `\`${runner.join(' ')} <app>\``}; the baseline the same way), with the environment and context the CDK CLI passes (CDK_OUTDIR = a fresh empty dir, CDK_CONTEXT_JSON, CDK_DEFAULT_REGION=${ctx.baseEnv.CDK_DEFAULT_REGION}); no CLI`;
   const memMethod = timeBin
     ? `${timeBin} -f '%M %U %S' (peak RSS of the measured process; CPU time, which a busy machine disturbs less than wall time)`
     : 'process.resourceUsage().maxRSS and process.cpuUsage() of the app process (a --require probe; /usr/bin/time not found)';
@@ -670,7 +692,9 @@ function main() {
       validationOff: opts.via === 'cli' ? '--no-validation and CDK_VALIDATION=false' : 'CDK_VALIDATION=false in the app environment',
       outdir: 'a fresh empty directory per synth (the CI case: assets are copied every time)',
       order: 'rounds alternate the order (baseline first, then baseline last) and the validation variant that goes first',
-      commands: { ours: `${runner.join(' ')} ${entry}`, baseline: `${runner.join(' ')} ${BASELINE_APP}` },
+      commands: build
+        ? { ours: `node scripts/build-app.js ${entry} <bundle> && ${runner.join(' ')} <bundle>`, baseline: `node scripts/build-app.js ${BASELINE_APP} <bundle> && ${runner.join(' ')} <bundle>` }
+        : { ours: `${runner.join(' ')} ${entry}`, baseline: `${runner.join(' ')} ${BASELINE_APP}` },
       loadAverageStart,
       loadAverage: os.loadavg().map((x) => round(x, 2)),
     },
