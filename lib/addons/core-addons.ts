@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { NodeCapacity, NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
+import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { addonVersionProblem, pinnedAddonVersion } from './addon-versions';
 import { kubernetesVersionOfCluster, nodeModeTypeOfCluster } from './cluster-facts';
@@ -262,11 +263,7 @@ export class CoreAddons extends Construct {
       }
       let podIdentityAssociations: eks.CfnAddon.PodIdentityAssociationProperty[] | undefined;
       if (p.addonName === 'vpc-cni') {
-        vpcCniRole = new iam.Role(this, 'VpcCniRole', {
-          description: 'Pod Identity role of the VPC CNI (kube-system/aws-node)',
-          assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
-          managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
-        });
+        vpcCniRole = podIdentityRole(this, 'VpcCniRole', 'AmazonEKS_CNI_Policy', 'Pod Identity role of the VPC CNI (kube-system/aws-node)');
         podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: vpcCniRole.roleArn }];
       }
       const values = { ...p.typedValues, ...(p.options.configurationValues ?? {}) };

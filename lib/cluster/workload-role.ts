@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { NodeModeType } from '../compute/node-mode';
 import { irsaPrincipal } from '../private/oidc';
+import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -84,7 +85,7 @@ export class WorkloadRole extends Construct {
       this.role = new iam.Role(this, 'Role', {
         description,
         // Pod Identity assumes the role and tags the session with cluster, namespace and service account.
-        assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+        assumedBy: podIdentityPrincipal(),
       });
       this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
         clusterName: props.cluster.clusterName,

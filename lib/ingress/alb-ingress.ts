@@ -8,6 +8,7 @@ import { NodeModeType } from '../compute/node-mode';
 import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../network/customer-vpc';
 import { acknowledge } from '../private/acknowledge';
 import { irsaPrincipal } from '../private/oidc';
+import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
 import {
   LOAD_BALANCER_CONTROLLER_CHART_VERSION,
@@ -154,7 +155,7 @@ export class AlbIngress extends Construct {
     if (controllerInstalled) {
       controllerRole = useIrsa ? this.irsaRole(cluster) : new iam.Role(this, 'ControllerRole', {
         description: `Pod Identity role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT})`,
-        assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+        assumedBy: podIdentityPrincipal(),
       });
       controllerPolicy = new iam.Policy(this, 'ControllerPolicy', {
         statements: loadBalancerControllerPolicyStatements(this),

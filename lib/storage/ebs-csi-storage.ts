@@ -7,7 +7,8 @@ import { pinnedAddonVersion } from '../addons/addon-versions';
 import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole } from './private/storage-helpers';
+import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf } from './private/storage-helpers';
+import { podIdentityRole } from '../private/pod-identity';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const EBS_CSI_ADDON_NAME = 'aws-ebs-csi-driver';

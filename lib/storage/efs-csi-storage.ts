@@ -10,7 +10,8 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { privateSubnetSelection } from '../private/subnets';
-import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, podIdentityRole, tryClusterSecurityGroup } from './private/storage-helpers';
+import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, tryClusterSecurityGroup } from './private/storage-helpers';
+import { podIdentityRole } from '../private/pod-identity';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const EFS_CSI_ADDON_NAME = 'aws-efs-csi-driver';

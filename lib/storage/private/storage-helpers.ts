@@ -1,8 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { DEFAULT_KUBERNETES_VERSION } from '../../cluster/kubernetes-version';
 import { PropErrors } from '../../private/prop-errors';
 
@@ -13,7 +11,6 @@ const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The principal EKS Pod Identity assumes roles as. */
-export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
 /** Checks a Kubernetes object name (DNS-1123 subdomain, at most 253 characters). Tokens pass. */
 export function checkObjectName(errors: PropErrors, prop: string, name: string): void {
@@ -53,18 +50,6 @@ export function kubernetesVersionOf(cluster: eks.ICluster, given?: eks.Kubernete
     return cfn.version;
   }
   return DEFAULT_KUBERNETES_VERSION.version;
-}
-
-/**
- * A role that only EKS Pod Identity can assume (`sts:AssumeRole` and `sts:TagSession` for
- * `pods.eks.amazonaws.com`), with one AWS managed policy.
- */
-export function podIdentityRole(scope: Construct, id: string, managedPolicyName: string, description: string): iam.Role {
-  return new iam.Role(scope, id, {
-    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL)),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(managedPolicyName)],
-    description,
-  });
 }
 
 /** The cluster security group, or undefined for an imported cluster that was given none. */
