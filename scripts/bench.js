@@ -870,7 +870,7 @@ function writeMarkdown(report, figures, ours) {
   for (const k of ['off', 'on']) md.push(`| synth ${k}: min to max | ${spread('baseline', k)} | ${ours.map((s) => spread(s.id, k)).join(' | ')} |`);
   for (const k of ['Off', 'On']) md.push(`| synth ${k.toLowerCase()}: median of per-round ratios | | ${ours.map((s) => fmt.x(ratios[s.id][`synth${k}Paired`])).join(' | ')} |`);
   md.push('');
-  md.push('Ratios in brackets are ours / baseline. Phases come from aws-cdk-lib\'s own counters: Load is node start-up plus importing the app (aws-cdk-lib, tsx transpile); Synthesis includes validation when it is on.');
+  md.push('Ratios in brackets are ours / baseline. Phases come from aws-cdk-lib\'s own counters: Load is node start-up plus importing the app (aws-cdk-lib and the app bundle or, without a build step, the tsx transpile); Synthesis includes validation when it is on.');
   md.push('');
   md.push('### Targets');
   md.push('');
