@@ -305,6 +305,7 @@ export class EksCluster extends Construct {
    * cluster's Kubernetes version, with the same defaults and checks as `NodeMode.managed()`.
    */
   public addManagedNodeGroup(id: string, options: ManagedNodeGroupOptions = {}): ManagedNodeGroup {
+    this.checkNodesCanJoin('addManagedNodeGroup', id);
     const group = new ManagedNodeGroup(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
     this.coreAddons.addCapacityDependency(group);
     return group;
@@ -315,6 +316,7 @@ export class EksCluster extends Construct {
    * defaults and checks as `NodeMode.selfManaged()`.
    */
   public addSelfManagedNodes(id: string, options: SelfManagedNodesOptions = {}): SelfManagedNodes {
+    this.checkNodesCanJoin('addSelfManagedNodes', id);
     const nodes = new SelfManagedNodes(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
     this.coreAddons.addCapacityDependency(nodes);
     return nodes;
@@ -328,6 +330,21 @@ export class EksCluster extends Construct {
     const profile = new FargateProfile(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, logging: this.capacity.fargateLogging });
     this.coreAddons.addCapacityDependency(profile);
     return profile;
+  }
+
+  /**
+   * EC2 nodes need the VPC CNI and kube-proxy to become Ready. Fargate and Auto Mode clusters do
+   * not install them (and no unmanaged copies are bootstrapped), so nodes added there would never
+   * join: a node group creation that fails after ~20 minutes. Refused at synth instead.
+   */
+  private checkNodesCanJoin(method: string, id: string): void {
+    const type = this.nodeMode.type;
+    if (type === NodeModeType.FARGATE || type === NodeModeType.AUTO_MODE) {
+      const errors = new PropErrors(this, 'EksCluster');
+      errors.add(`${method}('${id}')`, `nodeMode ${type}`,
+        `EC2 nodes need the VPC CNI and kube-proxy, which a ${type} cluster does not install; choose NodeMode.managed() or NodeMode.selfManaged() and add Fargate profiles beside it with addFargateProfile()`);
+      errors.throwIfAny();
+    }
   }
 
   private acknowledgeKubectlProvider(): void {

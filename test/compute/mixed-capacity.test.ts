@@ -16,8 +16,8 @@ describe('EksCluster mixes capacity beside its node mode', () => {
   let template: Template;
   let findings: Finding[];
   beforeAll(() => {
-    // GIVEN an Auto Mode cluster WHEN a managed node group, self-managed nodes and a Fargate profile are added
-    ({ stack, network, cluster } = clusterStack({ nodeMode: NodeMode.autoMode() }));
+    // GIVEN a managed-node cluster WHEN a second managed node group, self-managed nodes and a Fargate profile are added
+    ({ stack, network, cluster } = clusterStack({ nodeMode: NodeMode.managed() }));
     cluster.addManagedNodeGroup('Gpu', { instanceTypes: [new ec2.InstanceType('g5.xlarge'), new ec2.InstanceType('g6.xlarge')] });
     cluster.addSelfManagedNodes('Legacy', { minSize: 1, maxSize: 3 });
     cluster.addFargateProfile('Jobs', { selectors: [{ namespace: 'jobs' }] });
@@ -25,28 +25,35 @@ describe('EksCluster mixes capacity beside its node mode', () => {
     findings = awsSolutionsFindings(stack);
   });
 
+  const gpuGroup = () => {
+    const found = Object.entries(template.findResources('AWS::EKS::Nodegroup')).filter(([id]) => id.startsWith('EksGpu'));
+    expect(found).toHaveLength(1);
+    return found[0][1] as any;
+  };
+
   test('every added capacity goes to the private subnets of every AZ', () => {
     // THEN the node group, the Auto Scaling group and the profile use the node subnets
     const expected = privateSubnetIds(stack, network);
-    expect(onlyResource(template, 'AWS::EKS::Nodegroup').Properties.Subnets).toEqual(expected);
+    expect(gpuGroup().Properties.Subnets).toEqual(expected);
     expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').Properties.VPCZoneIdentifier).toEqual(expected);
     expect(onlyResource(template, 'AWS::EKS::FargateProfile').Properties.Subnets).toEqual(expected);
   });
 
   test('added nodes follow the cluster version and use the same defaults and checks', () => {
     // THEN the managed group pins 1.36 on AL2023 and the self-managed nodes use the 1.36 AMI
-    template.hasResourceProperties('AWS::EKS::Nodegroup', { Version: '1.36', AmiType: 'AL2023_x86_64_STANDARD', ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 6 } });
+    expect(gpuGroup().Properties).toMatchObject({ Version: '1.36', AmiType: 'AL2023_x86_64_STANDARD', ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 6 } });
     const params = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
     expect(Object.values(params).map((p: any) => p.Default)).toEqual(['/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/x86_64/standard/recommended/image_id']);
     expect(() => cluster.addManagedNodeGroup('Bad', { minSize: 4, maxSize: 2 })).toThrow(/ManagedNodeGroup at 'Test\/Eks\/Bad'[\s\S]*minSize: got 4/);
   });
 
-  test('the Auto Mode node role has only the minimal node and ECR pull-only managed policies', () => {
-    // THEN the exposed role is the one Auto Mode launches nodes with
-    const compute = onlyResource(template, 'AWS::EKS::Cluster').Properties.ComputeConfig;
-    const roleId = refId(compute.NodeRoleArn);
-    expect(stack.resolve(cluster.capacity.nodeRole!.roleArn)).toEqual(compute.NodeRoleArn);
-    expect(managedPolicyNames(template, roleId).sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodeMinimalPolicy']);
+  test('added nodes are ordered after the networking add-ons, like the mode\'s own capacity', () => {
+    // THEN the added node group and Auto Scaling group wait for vpc-cni, kube-proxy and the Pod Identity agent
+    const addonIds = Object.keys(template.findResources('AWS::EKS::Addon'))
+      .filter((id) => /VpcCni|KubeProxy|PodIdentityAgent/.test(id));
+    expect(addonIds).toHaveLength(3);
+    expect(gpuGroup().DependsOn).toEqual(expect.arrayContaining(addonIds));
+    expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').DependsOn).toEqual(expect.arrayContaining(addonIds));
   });
 
   test('is AwsSolutions clean', () => {
@@ -64,10 +71,8 @@ describe('EksCluster mixes capacity beside its node mode', () => {
         acks.push({ path: c.node.path, id: ids[0], reason: entry.data[ids[0]], construct: c });
       }
     }
-    const mine = acks.filter((a) => /\/(Gpu|Legacy|Jobs|AutoModeNodeRole)(\/|$)/.test(a.path));
+    const mine = acks.filter((a) => /\/(Gpu|Legacy|Jobs)(\/|$)/.test(a.path));
     expect(mine.map((a) => `${a.path.replace('Test/Eks/', '')} ${a.id.replace(/^[A-Za-z]+::/, '')}`).sort()).toEqual([
-      'AutoModeNodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
-      'AutoModeNodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy]',
       'Gpu/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
       'Gpu/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
       'Jobs/PodExecutionRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy]',
@@ -80,4 +85,34 @@ describe('EksCluster mixes capacity beside its node mode', () => {
       expect(a.construct instanceof iam.Role || /AutoScalingGroup$/.test(a.path)).toBe(true);
     }
   });
+});
+
+describe.each([
+  ['Auto Mode', () => NodeMode.autoMode()],
+  ['Fargate', () => NodeMode.fargate()],
+])('EksCluster in %s mixes only Fargate profiles beside its mode', (_name, mode) => {
+  test('a Fargate profile can be added', () => {
+    // GIVEN a cluster of the mode WHEN a Fargate profile is added THEN it is in the template
+    const { stack, cluster } = clusterStack({ nodeMode: mode() });
+    cluster.addFargateProfile('Jobs', { selectors: [{ namespace: 'jobs' }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::FargateProfile', { Selectors: [{ Namespace: 'jobs' }] });
+  });
+
+  test('EC2 nodes are refused: the mode installs no VPC CNI or kube-proxy, so they would never become Ready', () => {
+    const { cluster } = clusterStack({ nodeMode: mode() });
+    expect(() => cluster.addManagedNodeGroup('Gpu')).toThrow(
+      /EksCluster at 'Test\/Eks' has invalid props:\n {2}- addManagedNodeGroup\('Gpu'\): got 'nodeMode (auto-mode|fargate)'; EC2 nodes need the VPC CNI and kube-proxy/);
+    expect(() => cluster.addSelfManagedNodes('Legacy')).toThrow(/addSelfManagedNodes\('Legacy'\): got 'nodeMode (auto-mode|fargate)'; .*choose NodeMode.managed\(\) or NodeMode.selfManaged\(\)/);
+  });
+});
+
+test('the Auto Mode node role has only the minimal node and ECR pull-only managed policies, each acknowledged', () => {
+  // GIVEN an Auto Mode cluster THEN the exposed role is the one Auto Mode launches nodes with
+  const { stack, cluster } = clusterStack({ nodeMode: NodeMode.autoMode() });
+  const template = Template.fromStack(stack);
+  const compute = onlyResource(template, 'AWS::EKS::Cluster').Properties.ComputeConfig;
+  const roleId = refId(compute.NodeRoleArn);
+  expect(stack.resolve(cluster.capacity.nodeRole!.roleArn)).toEqual(compute.NodeRoleArn);
+  expect(managedPolicyNames(template, roleId).sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodeMinimalPolicy']);
+  expect(awsSolutionsFindings(stack)).toEqual([]);
 });
