@@ -159,11 +159,15 @@ export class CustomerVpc extends Construct {
 
     // Children
     const azs = props.availabilityZones ?? Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs()));
+    // Subnet sizes follow the VPC's: private subnets an eighth of it each (pods take VPC addresses),
+    // public ones a 256th (load balancers and NAT only): /19 and /24 in a /16, up to 6 AZs.
+    const cidr = props.cidr ?? '10.0.0.0/16';
+    const prefix = Token.isUnresolved(cidr) ? 16 : Number(cidr.split('/')[1]);
     const subnetConfiguration: ec2.SubnetConfiguration[] = privateCluster
-      ? [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 }]
+      ? [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: prefix + 3 }]
       : [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: prefix + 8, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: prefix + 3 },
       ];
 
     const flowLogEncryptionKey = props.flowLogEncryptionKey ?? new kms.Key(this, 'FlowLogKey', {
@@ -180,7 +184,6 @@ export class CustomerVpc extends Construct {
       removalPolicy,
     });
 
-    const cidr = props.cidr ?? '10.0.0.0/16';
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       availabilityZones: azs,

@@ -109,6 +109,20 @@ describe('CustomerVpc options', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
   });
 
+  test.each([
+    ['10.0.0.0/16', 19, 24],
+    ['10.1.0.0/18', 21, 26],
+    ['172.16.0.0/20', 23, 28],
+  ])('subnet sizes follow the VPC CIDR %s: private /%d, public /%d', (cidr, privateMask, publicMask) => {
+    const stack = newStack();
+    new CustomerVpc(stack, 'Network', { cidr });
+    const masks = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Subnet')).map((s: any) => {
+      const type = s.Properties.Tags.find((t: any) => t.Key === 'aws-cdk:subnet-type').Value;
+      return `${type}/${s.Properties.CidrBlock.split('/')[1]}`;
+    });
+    expect(masks.sort()).toEqual([...Array(3).fill(`Private/${privateMask}`), ...Array(3).fill(`Public/${publicMask}`)]);
+  });
+
   test('flow log retention and removal policy', () => {
     const stack = newStack();
     new CustomerVpc(stack, 'Network', { flowLogRetention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
