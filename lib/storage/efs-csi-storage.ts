@@ -328,6 +328,10 @@ export class EfsCsiStorage extends Construct {
         removalPolicy,
         throughputMode: props.throughputMode ?? efs.ThroughputMode.ELASTIC,
         performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
+        // Explicit, so the app's @aws-cdk/aws-efs:denyAnonymousAccess flag cannot add a policy that
+        // refuses the CSI driver's mounts (they do not use IAM auth). Access is limited by the mount
+        // target security group (cluster security groups only) and by access points.
+        allowAnonymousAccess: true,
       });
     }
 

@@ -1,11 +1,12 @@
-import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Size, Stack } from 'aws-cdk-lib';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { pinnedAddonVersion } from '../../lib/addons/addon-versions';
-import { EfsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
+import { CustomerVpc, EfsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
 import { clusterStack, manifestObjects, objectOf, TEST_AZS } from './storage-fixtures';
 
 function efsAddons(template: Template): Record<string, any> {
@@ -261,6 +262,18 @@ describe('EfsCsiStorage per node mode and options', () => {
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NodesSg'), 'GroupId'] },
     });
   });
+});
+
+test("the app's denyAnonymousAccess feature flag cannot lock the CSI driver out of the file system", () => {
+  // GIVEN an app with the flag new CDK projects turn on WHEN EfsCsiStorage creates its file system
+  const app = new App({ builtinCloudFormationValidation: false, context: { '@aws-cdk/aws-efs:denyAnonymousAccess': true } });
+  const stack = new Stack(app, 'Test');
+  const network = new CustomerVpc(stack, 'Network');
+  const eksCluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+  new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeSubnets: eksCluster.nodeSubnets });
+  // THEN no file system policy requires IAM-authenticated mounts (the driver mounts without IAM)
+  const [fileSystem] = Object.values(Template.fromStack(stack).findResources('AWS::EFS::FileSystem')) as any[];
+  expect(fileSystem.Properties.FileSystemPolicy).toBeUndefined();
 });
 
 describe('EfsCsiStorage bad input', () => {
