@@ -219,7 +219,7 @@ export class CustomerVpc extends Construct {
  * Interface endpoints a private cluster needs: image pulls (ECR api, dkr; layers come from the S3
  * gateway), node join and Pod Identity (EKS, EKS Auth, STS), the load balancer controller (ELB),
  * instance metadata lookups of the CNI (EC2), logs, KMS for encrypted volumes and secrets,
- * Auto Scaling for self-managed nodes, and SSM.
+ * Auto Scaling for self-managed nodes, SSM, Lambda for the kubectl provider, and EFS.
  */
 const PRIVATE_CLUSTER_INTERFACE_ENDPOINTS: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
   ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
@@ -233,6 +233,10 @@ const PRIVATE_CLUSTER_INTERFACE_ENDPOINTS: Array<[string, ec2.InterfaceVpcEndpoi
   ['EksAuth', ec2.InterfaceVpcEndpointAwsService.EKS_AUTH],
   ['Kms', ec2.InterfaceVpcEndpointAwsService.KMS],
   ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
+  // The kubectl provider's framework Lambda invokes its handler through the Lambda API.
+  ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
+  // The EFS CSI driver creates access points for dynamic provisioning.
+  ['ElasticFileSystem', ec2.InterfaceVpcEndpointAwsService.ELASTIC_FILESYSTEM],
 ];
 
 function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string): void {

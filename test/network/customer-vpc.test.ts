@@ -157,7 +157,7 @@ describe('CustomerVpc options', () => {
       });
       const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
         .map((e: any) => serviceSuffix(e.Properties.ServiceName));
-      expect(services.sort()).toEqual(['autoscaling', 'ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'elasticloadbalancing', 'kms', 'logs', 'ssm', 'sts']);
+      expect(services.sort()).toEqual(['autoscaling', 'ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'elasticfilesystem', 'elasticloadbalancing', 'kms', 'lambda', 'logs', 'ssm', 'sts']);
     });
 
     test('interface endpoints accept HTTPS from inside the VPC only', () => {
