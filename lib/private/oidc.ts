@@ -22,9 +22,18 @@ export function oidcProviderOf(cluster: eks.ICluster): OidcProviderRef {
     const imported = cluster.openIdConnectProvider;
     return { arn: imported.openIdConnectProviderArn, issuer: imported.openIdConnectProviderIssuer };
   }
-  const native = (cluster.node.tryFindChild('OidcProviderNative') as iam.IOidcProvider | undefined)
-    ?? new eks.OidcProviderNative(cluster, 'OidcProviderNative', { url: cluster.clusterOpenIdConnectIssuerUrl });
-  return { arn: native.oidcProviderArn, issuer: native.oidcProviderIssuer };
+  // aws-eks-v2 keeps the provider its `openIdConnectProvider` getter returns in this field. Reuse
+  // the one it has; otherwise create the native one and register it there, so a later call of the
+  // getter (addServiceAccount, user code) returns ours instead of creating a second provider for
+  // the same issuer, which IAM rejects. test/cluster/workload-role.test.ts guards this contract.
+  const registry = cluster as unknown as { _openIdConnectProvider?: iam.IOpenIdConnectProvider };
+  let provider = registry._openIdConnectProvider
+    ?? (cluster.node.tryFindChild('OidcProviderNative') as eks.OidcProviderNative | undefined);
+  if (!provider) {
+    provider = new eks.OidcProviderNative(cluster, 'OidcProviderNative', { url: cluster.clusterOpenIdConnectIssuerUrl });
+    registry._openIdConnectProvider = provider;
+  }
+  return { arn: provider.openIdConnectProviderArn, issuer: provider.openIdConnectProviderIssuer };
 }
 
 /** A principal only `namespace/serviceAccount` of the cluster can assume through IRSA. */

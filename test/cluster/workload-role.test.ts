@@ -69,6 +69,37 @@ describe('WorkloadRole on Fargate', () => {
   });
 });
 
+describe('one IAM OIDC provider per cluster, whoever asks first', () => {
+  const providers = (template: Template) => [
+    ...Object.keys(template.findResources('AWS::IAM::OIDCProvider')),
+    ...Object.keys(template.findResources('Custom::AWSCDKOpenIdConnectProvider')),
+  ];
+
+  test("aws-eks-v2's openIdConnectProvider getter returns the native provider IRSA created", () => {
+    // GIVEN a Fargate cluster with an IRSA workload role WHEN something later asks aws-eks-v2 for the provider
+    const { stack, cluster } = roleStack(NodeMode.fargate());
+    new WorkloadRole(stack, 'Reader', { cluster: cluster.cluster, nodeModeType: NodeModeType.FARGATE, namespace: 'sample', serviceAccount: 'reader' });
+    const fromGetter = cluster.cluster.openIdConnectProvider;
+    // THEN it is the same one: IAM rejects a second provider for the same issuer
+    const template = Template.fromStack(stack);
+    expect(providers(template)).toHaveLength(1);
+    expect(stack.resolve(fromGetter.openIdConnectProviderArn)).toEqual({ Ref: providers(template)[0] });
+  });
+
+  test('IRSA reuses a provider the cluster already has', () => {
+    // GIVEN a cluster whose provider was asked for first (aws-eks-v2's default, a custom resource)
+    const { stack, cluster } = roleStack(NodeMode.fargate());
+    const existing = cluster.cluster.openIdConnectProvider;
+    // WHEN an IRSA workload role is added THEN it trusts that provider, and no second one exists
+    new WorkloadRole(stack, 'Reader', { cluster: cluster.cluster, nodeModeType: NodeModeType.FARGATE, namespace: 'sample', serviceAccount: 'reader' });
+    const template = Template.fromStack(stack);
+    expect(providers(template)).toHaveLength(1);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: stack.resolve(existing.openIdConnectProviderArn) } })] },
+    });
+  });
+});
+
 describe('WorkloadRole bad input', () => {
   test('a namespace Kubernetes rejects', () => {
     const { stack, cluster } = roleStack(NodeMode.managed());
