@@ -269,6 +269,11 @@ export class EbsCsiStorage extends Construct {
         reclaimPolicy,
         volumeBindingMode: 'WaitForFirstConsumer',
         allowVolumeExpansion: true,
+        // Auto Mode's driver attaches volumes to Auto Mode nodes only: on a cluster that also has
+        // other capacity, claims of this class must schedule there (as the EKS Auto Mode docs say).
+        ...(autoMode ? {
+          allowedTopologies: [{ matchLabelExpressions: [{ key: 'eks.amazonaws.com/compute-type', values: ['auto'] }] }],
+        } : {}),
       }],
     });
     if (addon) {

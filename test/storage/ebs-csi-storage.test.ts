@@ -120,6 +120,8 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
     });
     expect(storageClass.parameters.iops).toBeUndefined();
     expect(storage.storageClassName).toBe('ebs-gp3');
+    // Any node with the EBS CSI driver may attach: no topology restriction.
+    expect(storageClass.allowedTopologies).toBeUndefined();
   });
 
   test('the StorageClass is applied after the add-on, and a claim after the StorageClass', () => {
@@ -254,13 +256,14 @@ describe('EbsCsiStorage per node mode', () => {
       expect(storage.addon).toBeUndefined();
     });
 
-    test('the StorageClass uses the Auto Mode provisioner, with the same encryption and Retain', () => {
+    test('the StorageClass uses the Auto Mode provisioner, with the same encryption and Retain, on Auto Mode nodes only', () => {
       // THEN
       expect(objectOf(manifestObjects(template, 'EbsStorageClass'), 'StorageClass', 'ebs-gp3')).toMatchObject({
         provisioner: 'ebs.csi.eks.amazonaws.com',
         parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: expect.stringMatching(/^<EbsVolumeKey/) },
         reclaimPolicy: 'Retain',
         volumeBindingMode: 'WaitForFirstConsumer',
+        allowedTopologies: [{ matchLabelExpressions: [{ key: 'eks.amazonaws.com/compute-type', values: ['auto'] }] }],
       });
     });
 
