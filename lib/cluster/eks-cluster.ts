@@ -205,6 +205,8 @@ export class EksCluster extends Construct {
     errors.check(!selected.some((s) => publicIds.has(s.subnetId)), 'vpcSubnets', 'public subnets',
       'the control plane ENIs and nodes belong in private subnets');
     validatePublicAccess(errors, publicAccessCidrs, props.allowPublicEndpointFromAnywhere ?? false, isolated);
+    errors.check(!(props.deletionProtection === true && removalPolicy === RemovalPolicy.DESTROY), 'deletionProtection', true,
+      'cannot be true with removalPolicy DESTROY: the stack delete would fail on the protected cluster; leave it unset or use RETAIN');
     errors.throwIfAny();
 
     // Children

@@ -275,6 +275,11 @@ describe('EksCluster bad input', () => {
     expect(build({ version: eks.KubernetesVersion.V1_29 })).toThrow(/version: got '1.29'; is not supported; supported: 1.33, 1.34, 1.35, 1.36/);
   });
 
+  test('deletion protection on a cluster meant to be destroyed', () => {
+    expect(build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }))
+      .toThrow(/deletionProtection: got true; cannot be true with removalPolicy DESTROY/);
+  });
+
   test('every problem is reported at once', () => {
     expect(build({ clusterName: '', publicAccessCidrs: ['0.0.0.0/0'], version: eks.KubernetesVersion.V1_29 })).toThrow(/clusterName[\s\S]*version[\s\S]*publicAccessCidrs/);
   });
