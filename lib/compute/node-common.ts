@@ -158,7 +158,8 @@ function keyProblem(key: string): string | undefined {
       return 'the prefix must be a lower-case DNS subdomain of at most 253 characters';
     }
     const reserved = RESERVED_DOMAINS.find((d) => prefix === d || prefix.endsWith(`.${d}`));
-    if (reserved && prefix !== 'node.kubernetes.io') {
+    // The kubelet may set these two reserved prefixes on its own node (NodeRestriction admission).
+    if (reserved && prefix !== 'node.kubernetes.io' && prefix !== 'kubelet.kubernetes.io') {
       return `the ${reserved} prefixes are reserved for Kubernetes`;
     }
   }

@@ -90,7 +90,8 @@ export interface SelfManagedNodesOptions {
 
   /**
    * Kubernetes labels the kubelet registers the nodes with. Only prefixes the kubelet may set on
-   * itself are accepted (no `kubernetes.io/` or `k8s.io/` except `node.kubernetes.io/`).
+   * itself are accepted (no `kubernetes.io/` or `k8s.io/` except `node.kubernetes.io/` and
+   * `kubelet.kubernetes.io/`).
    *
    * @default - none
    */

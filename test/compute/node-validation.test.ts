@@ -92,6 +92,14 @@ describe.each(KINDS)('%s nodes refuse bad input at synth time', (_kind, header, 
     expect(build({ labels: { 'k8s.io/role': 'x' } })).toThrow(/labels key: got 'k8s.io\/role'; the k8s.io prefixes are reserved for Kubernetes/);
   });
 
+  test('the two reserved prefixes the kubelet may set on its own node are accepted', () => {
+    // WHEN labels use node.kubernetes.io/ and kubelet.kubernetes.io/ THEN they reach the template
+    const { stack } = clusterStack({ nodeMode: mode({ labels: { 'node.kubernetes.io/role': 'worker', 'kubelet.kubernetes.io/zone-hint': 'a' } }) });
+    const json = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(json).toContain('node.kubernetes.io/role');
+    expect(json).toContain('kubelet.kubernetes.io/zone-hint');
+  });
+
   test('a label value Kubernetes rejects', () => {
     // WHEN a value is 64 characters THEN it is refused
     expect(build({ labels: { team: 'v'.repeat(64) } })).toThrow(/labels\['team'\]: got 'v{64}'; values must be at most 63 characters/);
