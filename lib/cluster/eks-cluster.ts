@@ -261,7 +261,7 @@ export class EksCluster extends Construct {
       kubectlProviderOptions: props.kubectlLayer ? { kubectlLayer: props.kubectlLayer } : undefined,
     });
     const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
-    cfnCluster.addPropertyOverride('DeletionProtection', deletionProtection);
+    cfnCluster.deletionProtection = deletionProtection;
     cfnCluster.applyRemovalPolicy(removalPolicy);
     cfnCluster.node.addDependency(controlPlaneLogGroup);
 
