@@ -20,4 +20,5 @@ export function clusterStack(nodeMode: NodeMode, options: { kubectl?: boolean; v
   return { stack, network, eksCluster };
 }
 
-export { K8sObject, manifestObjects, objectOf } from '../helpers/manifests';
+export type { K8sObject } from '../helpers/manifests';
+export { manifestObjects, objectOf } from '../helpers/manifests';
