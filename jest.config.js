@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/cleanup.ts'],
   // Type checking is `npm run typecheck`'s job; tests only transpile (tsconfig's isolatedModules),
   // which is several times faster.
   transform: {

@@ -2,19 +2,38 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
+const OUTDIRS: string[] = [];
+
 /**
- * A new app and stack for a test. aws-cdk-lib's built-in CloudFormation validation is off: it costs
- * seconds per synth and is run once per node mode in test/validation.test.ts instead.
+ * A new app for a test, writing to its own temporary directory (removed after the test file by
+ * test/helpers/cleanup.ts). Assets are not staged: the kubectl layer alone would copy 60 MB per
+ * synth. aws-cdk-lib's built-in CloudFormation validation is off unless asked for: it costs seconds
+ * per synth and runs once per node mode in test/sample/validation.test.ts instead.
  */
-export function newStack(options: { validation?: boolean; env?: { account?: string; region?: string } } = {}): Stack {
-  const app = new App({
+export function testApp(options: { validation?: boolean; context?: Record<string, unknown> } = {}): App {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
+  OUTDIRS.push(outdir);
+  return new App({
     builtinCloudFormationValidation: options.validation ?? false,
-    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-')),
+    outdir,
+    context: { [cxapi.DISABLE_ASSET_STAGING_CONTEXT]: true, ...options.context },
   });
-  return new Stack(app, 'Test', { env: options.env });
+}
+
+/** Removes the output directories of every app `testApp` made in this test file. */
+export function removeTestOutdirs(): void {
+  for (const dir of OUTDIRS.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A new app (see `testApp`) and stack for a test. */
+export function newStack(options: { validation?: boolean; env?: { account?: string; region?: string } } = {}): Stack {
+  return new Stack(testApp({ validation: options.validation }), 'Test', { env: options.env });
 }
 
 /** The template of a stack. */

@@ -1,10 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { K8sObject, manifestObjects } from '../helpers/manifests';
+import { testApp } from '../helpers/synth';
 
 /** The node modes of the sample app, by their context value. */
 export const MODES = Object.keys(NODE_MODES);
@@ -27,7 +24,7 @@ const cache = new Map<string, SampleSynth>();
 export function sample(mode: string): SampleSynth {
   let synth = cache.get(mode);
   if (!synth) {
-    const app = new App({ builtinCloudFormationValidation: false, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-sample-')) });
+    const app = testApp();
     const stack = new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
     const template = Template.fromStack(stack);
     synth = { stack, template, objects: manifestObjects(template), json: template.toJSON() };

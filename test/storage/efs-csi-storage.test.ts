@@ -1,4 +1,4 @@
-import { App, CfnParameter, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,6 +7,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { pinnedAddonVersion } from '../../lib/addons/addon-versions';
 import { CustomerVpc, EfsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
+import { testApp } from '../helpers/synth';
 import { clusterStack, manifestObjects, objectOf, TEST_AZS } from './storage-fixtures';
 
 function efsAddons(template: Template): Record<string, any> {
@@ -266,7 +267,7 @@ describe('EfsCsiStorage per node mode and options', () => {
 
 test("the app's denyAnonymousAccess feature flag cannot lock the CSI driver out of the file system", () => {
   // GIVEN an app with the flag new CDK projects turn on WHEN EfsCsiStorage creates its file system
-  const app = new App({ builtinCloudFormationValidation: false, context: { '@aws-cdk/aws-efs:denyAnonymousAccess': true } });
+  const app = testApp({ context: { '@aws-cdk/aws-efs:denyAnonymousAccess': true } });
   const stack = new Stack(app, 'Test');
   const network = new CustomerVpc(stack, 'Network');
   const eksCluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });

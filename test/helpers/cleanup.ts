@@ -1,0 +1,4 @@
+import { removeTestOutdirs } from './synth';
+
+// Every test file removes the synth output it wrote.
+afterAll(() => removeTestOutdirs());
