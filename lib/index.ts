@@ -1,5 +1,6 @@
 export * from './network/customer-vpc';
-export * from './cluster/kubernetes-version';
+// Files that also hold internal constants export their public classes by name.
+export { KubernetesVersions } from './cluster/kubernetes-version';
 export * from './cluster/eks-cluster';
 export * from './compute/node-mode';
 export * from './storage/reclaim-policy';
@@ -10,7 +11,7 @@ export * from './compute/managed-node-group';
 export * from './compute/self-managed-nodes';
 export * from './compute/fargate-profile';
 export * from './compute/fargate-logging';
-export * from './addons/addon-versions';
+export { AddonVersions } from './addons/addon-versions';
 export * from './addons/core-addons';
 export * from './ingress/alb-ingress';
 export * from './storage/fsx-lustre-csi-storage';

@@ -11,11 +11,11 @@ import { FargateProfile, FargateProfileOptions } from '../compute/fargate-profil
 import { ManagedNodeGroup, ManagedNodeGroupOptions } from '../compute/managed-node-group';
 import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
 import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-managed-nodes';
-import { allowCloudWatchLogs } from '../network/customer-vpc';
+import { allowCloudWatchLogs } from '../private/logs-key';
 import { acknowledge } from '../private/acknowledge';
 import { isIpv4Cidr } from '../private/cidr';
 import { PropErrors } from '../private/prop-errors';
-import { checkSpansTwoAzs, privateSubnetSelection } from '../private/subnets';
+import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection } from '../private/subnets';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-version';
 
 /** All five control-plane log types. */
@@ -54,9 +54,9 @@ export interface EksClusterProps {
   readonly nodeMode?: NodeMode;
 
   /**
-   * The Kubernetes version. Must be one of `SUPPORTED_KUBERNETES_VERSIONS`.
+   * The Kubernetes version. Must be one of `KubernetesVersions.SUPPORTED`.
    *
-   * @default DEFAULT_KUBERNETES_VERSION (1.36)
+   * @default KubernetesVersions.DEFAULT (1.36)
    */
   readonly version?: eks.KubernetesVersion;
 
@@ -193,7 +193,7 @@ export class EksCluster extends Construct {
     const clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
     const nodeSubnets = props.vpcSubnets ?? privateSubnetSelection(props.vpc);
     const publicAccessCidrs = props.publicAccessCidrs ?? [];
-    const isolated = props.vpc.privateSubnets.length === 0 && props.vpc.isolatedSubnets.length > 0;
+    const isolated = isIsolatedOnly(props.vpc);
 
     // Validation
     const errors = new PropErrors(this, 'EksCluster');

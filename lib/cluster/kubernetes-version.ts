@@ -14,3 +14,14 @@ export const SUPPORTED_KUBERNETES_VERSIONS: readonly string[] = ['1.33', '1.34',
  * Lambda layer on npm (`@aws-cdk/lambda-layer-kubectl-v36`).
  */
 export const DEFAULT_KUBERNETES_VERSION: eks.KubernetesVersion = eks.KubernetesVersion.V1_36;
+
+/** The Kubernetes versions this library supports, for apps (jsii exports no constants). */
+export class KubernetesVersions {
+  /** The default version of `EksCluster`: the newest with a kubectl layer on npm (1.36). */
+  public static readonly DEFAULT: eks.KubernetesVersion = DEFAULT_KUBERNETES_VERSION;
+
+  /** The supported versions ('1.33' to '1.36'): each has a full row of pinned add-on versions. */
+  public static readonly SUPPORTED: string[] = [...SUPPORTED_KUBERNETES_VERSIONS];
+
+  private constructor() {}
+}

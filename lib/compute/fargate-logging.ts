@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { allowCloudWatchLogs } from '../network/customer-vpc';
+import { allowCloudWatchLogs } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 
 /** Options of Fargate logging, shared by {@link FargateLogging} and `NodeMode.fargate()`. */

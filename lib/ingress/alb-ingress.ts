@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { NO_KUBECTL_PROVIDER, nodeModeTypeOfCluster } from '../addons/cluster-facts';
 import { NodeModeType } from '../compute/node-mode';
-import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../network/customer-vpc';
+import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../private/subnets';
 import { acknowledge } from '../private/acknowledge';
 import { irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';

@@ -1,17 +1,12 @@
-import { Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isIpv4Cidr } from '../private/cidr';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { checkSpansTwoAzs } from '../private/subnets';
-
-/** Subnet tag that tells the AWS Load Balancer Controller where internet-facing load balancers go. */
-export const PUBLIC_ELB_TAG = 'kubernetes.io/role/elb';
-/** Subnet tag that tells the AWS Load Balancer Controller where internal load balancers go. */
-export const INTERNAL_ELB_TAG = 'kubernetes.io/role/internal-elb';
+import { allowCloudWatchLogs } from '../private/logs-key';
+import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
 
 /**
  * Props of {@link CustomerVpc}.
@@ -99,6 +94,12 @@ export interface CustomerVpcProps {
  * an encrypted log group, and a default security group that allows nothing.
  */
 export class CustomerVpc extends Construct {
+  /** The subnet tag that marks public subnets for internet-facing load balancers. */
+  public static readonly PUBLIC_ELB_TAG = PUBLIC_ELB_TAG;
+
+  /** The subnet tag that marks private subnets for internal load balancers. */
+  public static readonly INTERNAL_ELB_TAG = INTERNAL_ELB_TAG;
+
   /** The VPC, created or given. */
   public readonly vpc: ec2.IVpc;
 
@@ -260,25 +261,6 @@ function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string): void {
       open: false,
     });
   }
-}
-
-/** Lets CloudWatch Logs in this region use a key the construct created. */
-export function allowCloudWatchLogs(key: kms.IKey): void {
-  const stack = Stack.of(key);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogs',
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-    },
-  }));
-}
-
-/** Whether a VPC has isolated subnets and no private subnets with egress. */
-export function isIsolatedOnly(vpc: ec2.IVpc): boolean {
-  return vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0;
 }
 
 function checkExistingVpc(errors: PropErrors, vpc: ec2.IVpc): void {

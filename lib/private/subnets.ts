@@ -20,11 +20,17 @@ export function checkSpansTwoAzs(errors: PropErrors, prop: string, subnets: ec2.
   errors.check(distinct.length >= 2, prop, `subnets in ${distinct.join(', ')}`, `${what} need subnets in at least 2 Availability Zones`);
 }
 
+/** Subnet tag that tells the AWS Load Balancer Controller where internet-facing load balancers go. */
+export const PUBLIC_ELB_TAG = 'kubernetes.io/role/elb';
+/** Subnet tag that tells the AWS Load Balancer Controller where internal load balancers go. */
+export const INTERNAL_ELB_TAG = 'kubernetes.io/role/internal-elb';
+
+/** Whether a VPC has isolated subnets and no private subnets with egress (a private cluster's VPC). */
+export function isIsolatedOnly(vpc: ec2.IVpc): boolean {
+  return vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0;
+}
+
 /** The private subnets of a VPC where nodes and the control plane go: with egress, else isolated. */
 export function privateSubnetSelection(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return {
-    subnetType: vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0
-      ? ec2.SubnetType.PRIVATE_ISOLATED
-      : ec2.SubnetType.PRIVATE_WITH_EGRESS,
-  };
+  return { subnetType: isIsolatedOnly(vpc) ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
 }

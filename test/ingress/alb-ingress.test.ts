@@ -9,7 +9,8 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { AlbIngress, AlbIngressProps } from '../../lib/ingress/alb-ingress';
-import { CustomerVpc, INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../../lib/network/customer-vpc';
+import { CustomerVpc } from '../../lib/network/customer-vpc';
+import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../../lib/private/subnets';
 import { awsSolutionsFindings, Finding, newStack } from '../helpers/synth';
 
 /** A stack with a CustomerVpc, an EksCluster with a kubectl provider, and AlbIngress on it. */

@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { pinnedAddonVersion } from '../../lib/addons/addon-versions';
 import { kubernetesVersionOf } from '../../lib/storage/private/storage-helpers';
-import { DEFAULT_KUBERNETES_VERSION, EbsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
+import { DEFAULT_KUBERNETES_VERSION } from '../../lib/cluster/kubernetes-version';
+import { EbsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
 import { clusterStack, manifestObjects, objectOf } from './storage-fixtures';
 
 const KEY_ACTIONS = [
