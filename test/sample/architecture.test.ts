@@ -158,9 +158,11 @@ describe.each(MODES)('%s', (mode) => {
     if (mode === 'managed') {
       expect(oneOf(s(), 'AWS::EKS::Nodegroup')[1].Properties.NodeRole).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     } else if (mode === 'self-managed') {
-      const [, asgLt] = oneOf(s(), 'AWS::EC2::LaunchTemplate');
-      expect(asgLt.Properties.LaunchTemplateData.IamInstanceProfile).toBeTruthy();
-      s().template.hasResourceProperties('AWS::EKS::AccessEntry', { Type: 'EC2_LINUX', PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('NodeRole'), 'Arn'] } });
+      // The instances run as the node role (through its instance profile), and that role has an EC2_LINUX access entry.
+      const [, launchTemplate] = oneOf(s(), 'AWS::EC2::LaunchTemplate');
+      const profileId = launchTemplate.Properties.LaunchTemplateData.IamInstanceProfile.Arn['Fn::GetAtt'][0];
+      const [nodeRole] = s().json.Resources[profileId].Properties.Roles;
+      s().template.hasResourceProperties('AWS::EKS::AccessEntry', { Type: 'EC2_LINUX', PrincipalArn: { 'Fn::GetAtt': [nodeRole.Ref, 'Arn'] } });
       // The node security group lets kubelet and the control plane talk.
       expect(resourcesOf(s(), 'AWS::EC2::SecurityGroupIngress').some(([, r]) =>
         JSON.stringify(r.Properties.SourceSecurityGroupId).includes('ClusterSecurityGroupId'))).toBe(true);
