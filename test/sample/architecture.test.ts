@@ -3,7 +3,6 @@
  * applies, each named with its claim ID, asserting the synthesized sample stack or the Kubernetes
  * objects inside it.
  */
-import { Match } from 'aws-cdk-lib/assertions';
 import { EFS_CLAIM, EBS_CLAIM, WEB_APP } from '../../bin/workloads';
 import { objectOf } from '../helpers/manifests';
 import { azIndexesOf, MODES, oneOf, resourcesOf, sample, subnetRefs } from './fixtures';
