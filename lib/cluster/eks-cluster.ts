@@ -11,7 +11,7 @@ import { FargateProfile, FargateProfileOptions } from '../compute/fargate-profil
 import { ManagedNodeGroup, ManagedNodeGroupOptions } from '../compute/managed-node-group';
 import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
 import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-managed-nodes';
-import { allowCloudWatchLogs } from '../private/logs-key';
+import { logsEncryptionKey } from '../private/logs-key';
 import { acknowledge } from '../private/acknowledge';
 import { isIpv4Cidr } from '../private/cidr';
 import { PropErrors } from '../private/prop-errors';
@@ -210,14 +210,8 @@ export class EksCluster extends Construct {
     errors.throwIfAny();
 
     // Children
-    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'EncryptionKey', {
-      description: `Encrypts the secrets and control-plane logs of EKS cluster ${clusterName}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    if (!props.encryptionKey) {
-      allowCloudWatchLogs(encryptionKey);
-    }
+    const encryptionKey = logsEncryptionKey(this, 'EncryptionKey', props.encryptionKey,
+      `Encrypts the secrets and control-plane logs of EKS cluster ${clusterName}`, removalPolicy);
 
     const controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogGroup', {
       // EKS writes to this exact name; creating it first gives it our retention and key.

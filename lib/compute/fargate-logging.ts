@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { allowCloudWatchLogs } from '../private/logs-key';
+import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 
 /** Options of Fargate logging, shared by {@link FargateLogging} and `NodeMode.fargate()`. */
@@ -68,14 +68,8 @@ export class FargateLogging extends Construct {
 
     // Children
     const stack = Stack.of(this);
-    const encryptionKey = props.logEncryptionKey ?? new kms.Key(this, 'EncryptionKey', {
-      description: `Encrypts the Fargate container logs of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    if (!props.logEncryptionKey) {
-      allowCloudWatchLogs(encryptionKey);
-    }
+    const encryptionKey = logsEncryptionKey(this, 'EncryptionKey', props.logEncryptionKey,
+      `Encrypts the Fargate container logs of ${this.node.path}`, removalPolicy);
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/eks/${props.cluster.clusterName}/fargate`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isIpv4Cidr } from '../private/cidr';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { allowCloudWatchLogs } from '../private/logs-key';
+import { logsEncryptionKey } from '../private/logs-key';
 import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
 
 /**
@@ -171,14 +171,8 @@ export class CustomerVpc extends Construct {
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: prefix + 3 },
       ];
 
-    const flowLogEncryptionKey = props.flowLogEncryptionKey ?? new kms.Key(this, 'FlowLogKey', {
-      description: `Encrypts the VPC flow logs of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    if (!props.flowLogEncryptionKey) {
-      allowCloudWatchLogs(flowLogEncryptionKey);
-    }
+    const flowLogEncryptionKey = logsEncryptionKey(this, 'FlowLogKey', props.flowLogEncryptionKey,
+      `Encrypts the VPC flow logs of ${this.node.path}`, removalPolicy);
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: flowLogEncryptionKey,
