@@ -12,6 +12,11 @@ export function checkSpansTwoAzs(errors: PropErrors, prop: string, subnets: ec2.
     errors.add(prop, 'no subnets', `${what} need private subnets in at least 2 Availability Zones`);
     return;
   }
+  if (subnets.length === 1 && Token.isUnresolved(subnets[0].availabilityZone)) {
+    // One subnet is one AZ, even when that AZ is only known at deploy time.
+    errors.add(prop, 'one subnet', `${what} need subnets in at least 2 Availability Zones`);
+    return;
+  }
   const azs = subnets.map((s) => s.availabilityZone);
   if (azs.some((az) => az === undefined || Token.isUnresolved(az))) {
     return;
@@ -33,4 +38,13 @@ export function isIsolatedOnly(vpc: ec2.IVpc): boolean {
 /** The private subnets of a VPC where nodes and the control plane go: with egress, else isolated. */
 export function privateSubnetSelection(vpc: ec2.IVpc): ec2.SubnetSelection {
   return { subnetType: isIsolatedOnly(vpc) ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+}
+
+/** The subnets a selection picks, or none where the VPC has no subnet group of the asked type. */
+export function selectSubnetsOrNone(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
+  try {
+    return vpc.selectSubnets(selection).subnets;
+  } catch {
+    return [];
+  }
 }
