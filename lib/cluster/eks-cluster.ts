@@ -1,22 +1,32 @@
 import { CfnElement, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup, IConstruct } from 'constructs';
 import { CoreAddons, CoreAddonsOptions } from '../addons/core-addons';
+import { FargateLogging } from '../compute/fargate-logging';
 import { FargateProfile, FargateProfileOptions } from '../compute/fargate-profile';
 import { ManagedNodeGroup, ManagedNodeGroupOptions } from '../compute/managed-node-group';
 import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
 import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-managed-nodes';
-import { logsEncryptionKey } from '../private/logs-key';
+import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
 import { acknowledge } from '../private/acknowledge';
-import { isIpv4Cidr } from '../private/cidr';
+import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private/cidr';
+import { _ImportedEksCluster } from '../private/imported-eks-cluster';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
-import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection } from '../private/subnets';
-import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-version';
+import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection, selectSubnetsOrNone } from '../private/subnets';
+import { EbsCsiStorage, EbsCsiStorageOptions } from '../storage/ebs-csi-storage';
+import { EfsCsiStorage, EfsCsiStorageOptions } from '../storage/efs-csi-storage';
+import { FsxLustreCsiStorage, FsxLustreCsiStorageOptions } from '../storage/fsx-lustre-csi-storage';
+import { IEksCluster } from './i-eks-cluster';
+import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../private/kubernetes-versions';
+import { WorkloadRole, WorkloadRoleOptions } from './workload-role';
 
 /** All five control-plane log types. */
 const ALL_LOG_TYPES = [
@@ -58,7 +68,17 @@ export interface EksClusterProps {
    *
    * @default KubernetesVersions.DEFAULT (1.36)
    */
-  readonly version?: eks.KubernetesVersion;
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * The CIDR block Kubernetes Service IPs come from: an RFC 1918 block from /12 to /24 that does
+   * not overlap the VPC. Set on the cluster (and so fixed at creation) and told to self-managed
+   * nodes from there. Changing it replaces the cluster.
+   *
+   * @default '172.20.0.0/16', or '10.100.0.0/16' when the VPC's CIDR is in 172.16.0.0/12 (the
+   * blocks EKS itself chooses between)
+   */
+  readonly serviceIpv4Cidr?: string;
 
   /**
    * The cluster's name: 1 to 100 characters, a letter or digit first, then letters, digits,
@@ -111,14 +131,14 @@ export interface EksClusterProps {
   /**
    * Versions and configuration of the core add-ons (vpc-cni, coredns, kube-proxy, the Pod Identity
    * agent, metrics-server), which the cluster always installs as EKS managed add-ons, pinned to
-   * `version`. Which of them a node mode needs is decided by the mode (Auto Mode has most built in).
+   * `kubernetesVersion`. Which of them a node mode needs is decided by the mode (Auto Mode has most built in).
    *
    * @default - every add-on the node mode needs, at the versions pinned for `version`
    */
   readonly coreAddons?: CoreAddonsOptions;
 
   /**
-   * The kubectl Lambda layer that matches `version` (for example `KubectlV36Layer` from
+   * The kubectl Lambda layer that matches `kubernetesVersion` (for example `KubectlV36Layer` from
    * `@aws-cdk/lambda-layer-kubectl-v36`). Setting it adds the kubectl provider, which Helm charts
    * and Kubernetes manifests need. Without it the stack has no kubectl Lambda.
    *
@@ -143,7 +163,74 @@ export interface EksClusterProps {
 }
 
 /**
- * An EKS cluster (the control plane) with production defaults.
+ * The facts of an aws-eks-v2 cluster that {@link EksCluster.fromCluster} cannot read off it.
+ */
+export interface EksClusterAttributes {
+  /** The aws-eks-v2 cluster, created in this app or imported with `eks.Cluster.fromClusterAttributes`. */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * How the cluster runs pods. Required: it cannot be read off a cluster. Auto Mode must match the
+   * cluster's compute configuration when the cluster is defined in this app.
+   */
+  readonly nodeModeType: NodeModeType;
+
+  /**
+   * The cluster's Kubernetes version. Must match the version of a cluster defined in this app.
+   *
+   * @default - the version of a cluster defined in this app; required for an imported cluster
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * The private subnets where the cluster's nodes and Fargate pods run.
+   *
+   * @default - the VPC's private subnets (isolated ones when it has no private subnets)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The cluster's service IPv4 CIDR. Must match the one set on a cluster defined in this app.
+   *
+   * @default - the one set on a cluster defined in this app; else unknown, and self-managed AL2023
+   * nodes ask for it
+   */
+  readonly serviceIpv4Cidr?: string;
+
+  /**
+   * Every security group that traffic from the cluster's nodes and pods comes from. Required on
+   * self-managed nodes, which carry a security group of their own.
+   *
+   * @default - the cluster security group
+   */
+  readonly nodeSecurityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The cluster IAM role. Must be the role of a cluster defined in this app.
+   *
+   * @default - the role of a cluster defined in this app; else unknown, and Auto Mode block storage
+   * asks for it
+   */
+  readonly clusterRole?: iam.IRole;
+
+  /**
+   * The cluster's capacity in this app (node groups, Auto Scaling groups, Fargate profiles, a Pod
+   * Identity Agent add-on) that capabilities which run pods must wait for.
+   *
+   * @default - none: the capacity of an imported cluster exists already
+   */
+  readonly capacity?: IConstruct[];
+}
+
+const PROPS_KEYS = optionKeys<EksClusterProps>({
+  vpc: true, vpcSubnets: true, nodeMode: true, kubernetesVersion: true, serviceIpv4Cidr: true, clusterName: true,
+  publicAccessCidrs: true, allowPublicEndpointFromAnywhere: true, encryptionKey: true, logRetention: true,
+  clusterAdminPrincipalArns: true, coreAddons: true, kubectlLayer: true, removalPolicy: true, deletionProtection: true,
+});
+
+/**
+ * An EKS cluster (the control plane) with production defaults, and the handle every capability of
+ * this library takes as `cluster`.
  *
  * It wraps aws-eks-v2's `Cluster` (a native `AWS::EKS::Cluster`) and replaces the defaults that
  * are unsafe in production: the API endpoint is private, secrets are encrypted with a rotating
@@ -151,15 +238,27 @@ export interface EksClusterProps {
  * retention, authentication uses access entries with no implicit admin, and the cluster, key and
  * log group are retained with deletion protection on.
  */
-export class EksCluster extends Construct {
-  /** The underlying aws-eks-v2 cluster, for everything this construct does not wrap. */
-  public readonly cluster: eks.Cluster;
+export class EksCluster extends Construct implements IEksCluster {
+  /**
+   * Adapts an aws-eks-v2 cluster (created in this app, or imported) to the handle capabilities
+   * take, stating the facts that cannot be read off it. Facts that can be read are read; a stated
+   * fact that contradicts the cluster, or a missing one, fails at synth naming it.
+   */
+  public static fromCluster(scope: Construct, id: string, attrs: EksClusterAttributes): IEksCluster {
+    return new _ImportedEksCluster(scope, id, attrs);
+  }
+
+  /** The underlying aws-eks-v2 cluster (an `eks.Cluster`), for everything this construct does not wrap. */
+  public readonly cluster: eks.ICluster;
+
+  /** The cluster's name. */
+  public readonly clusterName: string;
 
   /** The customer VPC. */
   public readonly vpc: ec2.IVpc;
 
   /** The subnets of the control plane's ENIs and of node capacity. */
-  public readonly nodeSubnets: ec2.SubnetSelection;
+  public readonly vpcSubnets: ec2.SubnetSelection;
 
   /** The key that encrypts Kubernetes secrets and the control-plane logs. */
   public readonly encryptionKey: kms.IKey;
@@ -170,11 +269,35 @@ export class EksCluster extends Construct {
   /** The chosen node mode. */
   public readonly nodeMode: NodeMode;
 
+  /** How the cluster runs pods: the node mode's type. */
+  public readonly nodeModeType: NodeModeType;
+
   /** The capacity the node mode added: node group, self-managed nodes, Fargate profiles or the Auto Mode node role. */
   public readonly capacity: NodeCapacity;
 
   /** The Kubernetes version. */
-  public readonly version: eks.KubernetesVersion;
+  public readonly kubernetesVersion: eks.KubernetesVersion;
+
+  /**
+   * The service IPv4 CIDR set on the cluster.
+   *
+   * @default - always set: the `serviceIpv4Cidr` prop or its default
+   */
+  public readonly serviceIpv4Cidr?: string;
+
+  /**
+   * The cluster IAM role.
+   *
+   * @default - always set: the role this construct creates
+   */
+  public readonly clusterRole?: iam.IRole;
+
+  /**
+   * The kubectl provider, when `kubectlLayer` was given.
+   *
+   * @default - none
+   */
+  public readonly kubectlProvider?: eks.IKubectlProvider;
 
   /** Whether the API endpoint is reachable only from inside the VPC. */
   public readonly endpointPrivateOnly: boolean;
@@ -182,24 +305,39 @@ export class EksCluster extends Construct {
   /** The core EKS managed add-ons. */
   public readonly coreAddons: CoreAddons;
 
+  /**
+   * The Fargate logging of the Fargate node mode, when turned on.
+   *
+   * @default - none
+   */
+  public readonly fargateLogging?: FargateLogging;
+
+  private readonly capacityReady = new DependencyGroup();
+  private readonly nodeTrafficSecurityGroups: ec2.ISecurityGroup[] = [];
+
   public constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
 
     // Defaults
     const nodeMode = props.nodeMode ?? NodeMode.managed();
-    const version = props.version ?? DEFAULT_KUBERNETES_VERSION;
+    const version = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const deletionProtection = props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY;
     const clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
-    const nodeSubnets = props.vpcSubnets ?? privateSubnetSelection(props.vpc);
+    const vpcSubnets = props.vpcSubnets ?? privateSubnetSelection(props.vpc);
     const publicAccessCidrs = props.publicAccessCidrs ?? [];
     const isolated = isIsolatedOnly(props.vpc);
+    const serviceIpv4Cidr = props.serviceIpv4Cidr ?? defaultServiceIpv4Cidr(props.vpc);
+    const endpointPrivateOnly = publicAccessCidrs.length === 0 || isolated;
 
     // Validation
     const errors = new PropErrors(this, 'EksCluster');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'EksCluster');
+    checkNodeMode(errors, nodeMode);
     validateClusterName(errors, clusterName);
     validateVersion(errors, version);
-    const selected = selectSubnetsOrNone(props.vpc, nodeSubnets);
+    validateServiceCidr(errors, serviceIpv4Cidr, props.vpc);
+    const selected = selectSubnetsOrNone(props.vpc, vpcSubnets);
     checkSpansTwoAzs(errors, props.vpcSubnets ? 'vpcSubnets' : 'vpc', selected, 'the control plane and nodes');
     const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
     errors.check(!selected.some((s) => publicIds.has(s.subnetId)), 'vpcSubnets', 'public subnets',
@@ -208,6 +346,10 @@ export class EksCluster extends Construct {
     errors.check(!(props.deletionProtection === true && removalPolicy === RemovalPolicy.DESTROY), 'deletionProtection', true,
       'cannot be true with removalPolicy DESTROY: the stack delete would fail on the protected cluster; leave it unset or use RETAIN');
     errors.throwIfAny();
+
+    // IRSA (Fargate) uses aws-eks-v2's native AWS::IAM::OIDCProvider, not its custom resource:
+    // a feature flag on this construct's own node, read by the cluster's public getter.
+    this.node.setContext(cxapi.EKS_USE_NATIVE_OIDC_PROVIDER, true);
 
     // Children
     const encryptionKey = logsEncryptionKey(this, 'EncryptionKey', props.encryptionKey,
@@ -235,16 +377,17 @@ export class EksCluster extends Construct {
       },
     });
 
-    const endpointAccess = publicAccessCidrs.length > 0 && !isolated
-      ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...publicAccessCidrs)
-      : eks.EndpointAccess.PRIVATE;
+    const endpointAccess = endpointPrivateOnly
+      ? eks.EndpointAccess.PRIVATE
+      : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...publicAccessCidrs);
 
     const cluster = new eks.Cluster(this, 'Cluster', {
-      ...nodeMode._clusterProps(this),
+      ...nodeMode._prepareCluster(this),
       vpc: props.vpc,
-      vpcSubnets: [nodeSubnets],
+      vpcSubnets: [vpcSubnets],
       clusterName,
       version,
+      serviceIpv4Cidr,
       role,
       endpointAccess,
       secretsEncryptionKey: encryptionKey,
@@ -263,20 +406,30 @@ export class EksCluster extends Construct {
       cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn);
     }
 
-    // Public fields
+    // Public fields (before the add-ons and capacity, which read them from this handle)
     this.cluster = cluster;
+    this.clusterName = cluster.clusterName;
     this.vpc = props.vpc;
-    this.nodeSubnets = nodeSubnets;
+    this.vpcSubnets = vpcSubnets;
     this.encryptionKey = encryptionKey;
     this.controlPlaneLogGroup = controlPlaneLogGroup;
     this.nodeMode = nodeMode;
-    this.version = version;
-    this.endpointPrivateOnly = !endpointAccess._config.publicAccess;
+    this.nodeModeType = nodeMode.type;
+    this.kubernetesVersion = version;
+    this.serviceIpv4Cidr = serviceIpv4Cidr;
+    this.clusterRole = role;
+    this.kubectlProvider = cluster.kubectlProvider;
+    this.endpointPrivateOnly = endpointPrivateOnly;
+    this.nodeTrafficSecurityGroups.push(cluster.clusterSecurityGroup);
 
-    this.capacity = nodeMode._bind(this, { cluster, nodeSubnets, version });
-    this.coreAddons = new CoreAddons(this, 'CoreAddons', { ...props.coreAddons, cluster, kubernetesVersion: version, nodeModeType: nodeMode.type });
-    // Networking add-ons exist before nodes join; CoreDNS and metrics-server wait for capacity.
-    this.coreAddons.orderAround(this.capacity);
+    this.coreAddons = new CoreAddons(this, 'CoreAddons', { ...props.coreAddons, cluster: this });
+    if (this.coreAddons.podIdentityAgent) {
+      this.capacityReady.add(this.coreAddons.podIdentityAgent);
+    }
+    // Each piece of capacity registers itself: networking add-ons go before it, CoreDNS and
+    // metrics-server after it.
+    this.capacity = nodeMode._bind(this, this);
+    this.fargateLogging = this.capacity.fargateLogging;
 
     // Acknowledgements
     acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
@@ -286,14 +439,23 @@ export class EksCluster extends Construct {
     this.acknowledgeKubectlProvider();
   }
 
-  /** The node mode chosen, as an enum, for tests and docs. */
-  public get nodeModeType(): NodeModeType {
-    return this.nodeMode.type;
+  /** The security groups that traffic from nodes and pods comes from: the cluster security group and self-managed nodes' groups. */
+  public get nodeSecurityGroups(): ec2.ISecurityGroup[] {
+    return [...this.nodeTrafficSecurityGroups];
   }
 
-  /** The cluster's name. */
-  public get clusterName(): string {
-    return this.cluster.clusterName;
+  public waitForCapacity(dependent: IConstruct): void {
+    dependent.node.addDependency(this.capacityReady);
+  }
+
+  public registerCapacity(capacity: IConstruct, securityGroups: ec2.ISecurityGroup[] = []): void {
+    this.coreAddons.addCapacityDependency(capacity);
+    this.capacityReady.add(capacity);
+    for (const group of securityGroups) {
+      if (!this.nodeTrafficSecurityGroups.includes(group)) {
+        this.nodeTrafficSecurityGroups.push(group);
+      }
+    }
   }
 
   /**
@@ -301,10 +463,7 @@ export class EksCluster extends Construct {
    * cluster's Kubernetes version, with the same defaults and checks as `NodeMode.managed()`.
    */
   public addManagedNodeGroup(id: string, options: ManagedNodeGroupOptions = {}): ManagedNodeGroup {
-    this.checkNodesCanJoin('addManagedNodeGroup', id);
-    const group = new ManagedNodeGroup(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
-    this.coreAddons.addCapacityDependency(group);
-    return group;
+    return new ManagedNodeGroup(this, id, { ...options, cluster: this });
   }
 
   /**
@@ -312,10 +471,7 @@ export class EksCluster extends Construct {
    * defaults and checks as `NodeMode.selfManaged()`.
    */
   public addSelfManagedNodes(id: string, options: SelfManagedNodesOptions = {}): SelfManagedNodes {
-    this.checkNodesCanJoin('addSelfManagedNodes', id);
-    const nodes = new SelfManagedNodes(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, version: this.version });
-    this.coreAddons.addCapacityDependency(nodes);
-    return nodes;
+    return new SelfManagedNodes(this, id, { ...options, cluster: this });
   }
 
   /**
@@ -323,24 +479,32 @@ export class EksCluster extends Construct {
    * group when the node mode turned Fargate logging on.
    */
   public addFargateProfile(id: string, options: FargateProfileOptions): FargateProfile {
-    const profile = new FargateProfile(this, id, { ...options, cluster: this.cluster, subnets: this.nodeSubnets, logging: this.capacity.fargateLogging });
-    this.coreAddons.addCapacityDependency(profile);
-    return profile;
+    return new FargateProfile(this, id, { ...options, cluster: this });
   }
 
-  /**
-   * EC2 nodes need the VPC CNI and kube-proxy to become Ready. Fargate and Auto Mode clusters do
-   * not install them (and no unmanaged copies are bootstrapped), so nodes added there would never
-   * join: a node group creation that fails after ~20 minutes. Refused at synth instead.
-   */
-  private checkNodesCanJoin(method: string, id: string): void {
-    const type = this.nodeMode.type;
-    if (type === NodeModeType.FARGATE || type === NodeModeType.AUTO_MODE) {
-      const errors = new PropErrors(this, 'EksCluster');
-      errors.add(`${method}('${id}')`, `nodeMode ${type}`,
-        `EC2 nodes need the VPC CNI and kube-proxy, which a ${type} cluster does not install; choose NodeMode.managed() or NodeMode.selfManaged() and add Fargate profiles beside it with addFargateProfile()`);
-      errors.throwIfAny();
-    }
+  /** Adds EBS block storage (see {@link EbsCsiStorage}), wired to this cluster's node mode and version. */
+  public addEbsStorage(id: string, options: EbsCsiStorageOptions = {}): EbsCsiStorage {
+    return new EbsCsiStorage(this, id, { ...options, cluster: this });
+  }
+
+  /** Adds EFS shared file storage (see {@link EfsCsiStorage}), wired to this cluster's node mode, subnets and security groups. */
+  public addEfsStorage(id: string, options: EfsCsiStorageOptions = {}): EfsCsiStorage {
+    return new EfsCsiStorage(this, id, { ...options, cluster: this });
+  }
+
+  /** Adds an FSx for Lustre file system and its CSI driver (see {@link FsxLustreCsiStorage}). */
+  public addFsxLustreStorage(id: string, options: FsxLustreCsiStorageOptions = {}): FsxLustreCsiStorage {
+    return new FsxLustreCsiStorage(this, id, { ...options, cluster: this });
+  }
+
+  /** Adds ingress through Application Load Balancers (see {@link AlbIngress}), the right way for this node mode. */
+  public addIngress(id: string, options: AlbIngressOptions = {}): AlbIngress {
+    return new AlbIngress(this, id, { ...options, cluster: this });
+  }
+
+  /** Adds an IAM role for the pods of one service account (see {@link WorkloadRole}), bound the right way for this node mode. */
+  public addWorkloadRole(id: string, options: WorkloadRoleOptions): WorkloadRole {
+    return new WorkloadRole(this, id, { ...options, cluster: this });
   }
 
   private acknowledgeKubectlProvider(): void {
@@ -368,12 +532,42 @@ export class EksCluster extends Construct {
   }
 }
 
-/** The selected subnets, or none where the VPC has no subnet group of the asked type. */
-function selectSubnetsOrNone(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
-  try {
-    return vpc.selectSubnets(selection).subnets;
-  } catch {
-    return [];
+/**
+ * A node mode from another jsii language is a subclass the library cannot bind (its internal
+ * methods are TypeScript-only). Refused with the way out instead of "is not a function".
+ */
+function checkNodeMode(errors: PropErrors, nodeMode: NodeMode): void {
+  const bindable = typeof (nodeMode as Partial<NodeMode>)._prepareCluster === 'function' && typeof (nodeMode as Partial<NodeMode>)._bind === 'function';
+  errors.check(bindable, 'nodeMode', nodeMode?.constructor?.name ?? String(nodeMode),
+    'must come from a NodeMode factory (NodeMode.managed(), selfManaged(), fargate() or autoMode()); NodeMode cannot be subclassed');
+}
+
+/** The service CIDR EKS would choose: 172.20.0.0/16, unless the VPC is in 172.16.0.0/12. */
+function defaultServiceIpv4Cidr(vpc: ec2.IVpc): string {
+  const cidr = literalVpcCidr(vpc);
+  if (cidr !== undefined && cidrsOverlap(cidr, '172.16.0.0/12')) {
+    return '10.100.0.0/16';
+  }
+  return '172.20.0.0/16';
+}
+
+const RFC_1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+function validateServiceCidr(errors: PropErrors, cidr: string, vpc: ec2.IVpc): void {
+  if (Token.isUnresolved(cidr)) {
+    return;
+  }
+  if (!isIpv4Cidr(cidr)) {
+    errors.add('serviceIpv4Cidr', cidr, 'must be an IPv4 CIDR block such as 172.20.0.0/16');
+    return;
+  }
+  const prefix = Number(cidr.split('/')[1]);
+  errors.check(prefix >= 12 && prefix <= 24, 'serviceIpv4Cidr', cidr, 'EKS takes a block from /12 to /24');
+  errors.check(RFC_1918.some((range) => cidrWithin(cidr, range)), 'serviceIpv4Cidr', cidr,
+    `must lie within an RFC 1918 range (${RFC_1918.join(', ')})`);
+  const vpcCidr = literalVpcCidr(vpc);
+  if (vpcCidr !== undefined) {
+    errors.check(!cidrsOverlap(cidr, vpcCidr), 'serviceIpv4Cidr', cidr, `overlaps the VPC's CIDR ${vpcCidr}; Service IPs must not collide with node and pod IPs`);
   }
 }
 
@@ -391,10 +585,10 @@ function validateVersion(errors: PropErrors, version: eks.KubernetesVersion): vo
     return;
   }
   if (!/^1\.\d{1,2}$/.test(v)) {
-    errors.add('version', v, `must look like '1.36'; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
+    errors.add('kubernetesVersion', v, `must look like '1.36'; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
     return;
   }
-  errors.check(SUPPORTED_KUBERNETES_VERSIONS.includes(v), 'version', v, `is not supported; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
+  errors.check(SUPPORTED_KUBERNETES_VERSIONS.includes(v), 'kubernetesVersion', v, `is not supported; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
 }
 
 function validatePublicAccess(errors: PropErrors, cidrs: string[], allowAnywhere: boolean, isolated: boolean): void {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isIpv4Cidr } from '../private/cidr';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { logsEncryptionKey } from '../private/logs-key';
 import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
@@ -84,6 +85,11 @@ export interface CustomerVpcProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+const PROPS_KEYS = optionKeys<CustomerVpcProps>({
+  vpc: true, maxAzs: true, availabilityZones: true, cidr: true, natGateways: true, privateCluster: true,
+  flowLogRetention: true, flowLogEncryptionKey: true, removalPolicy: true,
+});
+
 /**
  * The customer-managed VPC of the EKS architecture.
  *
@@ -107,7 +113,7 @@ export class CustomerVpc extends Construct {
   public readonly privateCluster: boolean;
 
   /** The subnets where nodes, Fargate pods and the control plane's ENIs go. */
-  public readonly nodeSubnets: ec2.SubnetSelection;
+  public readonly vpcSubnets: ec2.SubnetSelection;
 
   /** The flow log group; undefined for a VPC that was given. */
   public readonly flowLogGroup?: logs.ILogGroup;
@@ -125,6 +131,7 @@ export class CustomerVpc extends Construct {
 
     // Validation
     const errors = new PropErrors(this, 'CustomerVpc');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'CustomerVpc');
     if (props.vpc) {
       const given = (['maxAzs', 'availabilityZones', 'cidr', 'natGateways', 'privateCluster', 'flowLogRetention', 'flowLogEncryptionKey'] as const)
         .filter((p) => props[p] !== undefined);
@@ -151,7 +158,7 @@ export class CustomerVpc extends Construct {
     errors.throwIfAny();
 
     this.privateCluster = props.vpc ? isIsolatedOnly(props.vpc) : privateCluster;
-    this.nodeSubnets = { subnetType: this.privateCluster ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.vpcSubnets = { subnetType: this.privateCluster ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
     if (props.vpc) {
       this.vpc = props.vpc;

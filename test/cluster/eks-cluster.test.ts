@@ -1,11 +1,11 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { EksCluster, EksClusterProps } from '../../lib/cluster/eks-cluster';
-import { DEFAULT_KUBERNETES_VERSION } from '../../lib/cluster/kubernetes-version';
+import { DEFAULT_KUBERNETES_VERSION } from '../../lib/private/kubernetes-versions';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { awsSolutionsFindings, newStack } from '../helpers/synth';
 
@@ -160,7 +160,7 @@ describe('EksCluster options', () => {
 
   test('version, name, log retention and admin principals', () => {
     const { stack } = clusterStack({
-      version: eks.KubernetesVersion.V1_34,
+      kubernetesVersion: eks.KubernetesVersion.V1_34,
       clusterName: 'platform-prod',
       clusterAdminPrincipalArns: ['arn:aws:iam::111122223333:role/PlatformAdmin'],
     });
@@ -268,11 +268,11 @@ describe('EksCluster bad input', () => {
   });
 
   test('a malformed Kubernetes version', () => {
-    expect(build({ version: eks.KubernetesVersion.of('1.36.2') })).toThrow(/version: got '1.36.2'; must look like '1.36'; supported: 1.33, 1.34, 1.35, 1.36/);
+    expect(build({ kubernetesVersion: eks.KubernetesVersion.of('1.36.2') })).toThrow(/kubernetesVersion: got '1.36.2'; must look like '1.36'; supported: 1.33, 1.34, 1.35, 1.36/);
   });
 
   test('an unsupported Kubernetes version', () => {
-    expect(build({ version: eks.KubernetesVersion.V1_29 })).toThrow(/version: got '1.29'; is not supported; supported: 1.33, 1.34, 1.35, 1.36/);
+    expect(build({ kubernetesVersion: eks.KubernetesVersion.V1_29 })).toThrow(/kubernetesVersion: got '1.29'; is not supported; supported: 1.33, 1.34, 1.35, 1.36/);
   });
 
   test('deletion protection on a cluster meant to be destroyed', () => {
@@ -281,6 +281,137 @@ describe('EksCluster bad input', () => {
   });
 
   test('every problem is reported at once', () => {
-    expect(build({ clusterName: '', publicAccessCidrs: ['0.0.0.0/0'], version: eks.KubernetesVersion.V1_29 })).toThrow(/clusterName[\s\S]*version[\s\S]*publicAccessCidrs/);
+    expect(build({ clusterName: '', publicAccessCidrs: ['0.0.0.0/0'], kubernetesVersion: eks.KubernetesVersion.V1_29 })).toThrow(/clusterName[\s\S]*kubernetesVersion[\s\S]*publicAccessCidrs/);
   });
+});
+
+describe('EksCluster service CIDR', () => {
+  const serviceCidrOf = (template: Template) => clusterResource(template).Properties.KubernetesNetworkConfig?.ServiceIpv4Cidr;
+
+  test('defaults to 172.20.0.0/16, set on the cluster', () => {
+    // GIVEN the default customer VPC (10.0.0.0/16) WHEN a cluster is added
+    const { stack, cluster } = clusterStack();
+    // THEN the block EKS would choose is written to the template, and the handle states it
+    expect(serviceCidrOf(Template.fromStack(stack))).toBe('172.20.0.0/16');
+    expect(cluster.serviceIpv4Cidr).toBe('172.20.0.0/16');
+  });
+
+  test('defaults to 10.100.0.0/16 when the VPC lies in 172.16.0.0/12', () => {
+    // GIVEN a VPC in 172.20.0.0/16 WHEN a cluster is added
+    const { stack } = clusterStack({}, { cidr: '172.20.0.0/16' });
+    // THEN the default does not collide with it
+    expect(serviceCidrOf(Template.fromStack(stack))).toBe('10.100.0.0/16');
+  });
+
+  test('a given block is set on the cluster', () => {
+    const { stack, cluster } = clusterStack({ serviceIpv4Cidr: '192.168.0.0/16' });
+    expect(serviceCidrOf(Template.fromStack(stack))).toBe('192.168.0.0/16');
+    expect(cluster.serviceIpv4Cidr).toBe('192.168.0.0/16');
+  });
+
+  test.each(['172.16.0.0/12', '10.96.0.0/24'])('accepts %s, at the edges of /12 to /24', (cidr) => {
+    const { stack } = clusterStack({ serviceIpv4Cidr: cidr });
+    expect(serviceCidrOf(Template.fromStack(stack))).toBe(cidr);
+  });
+
+  test('a token is passed through unchecked', () => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const cidr = new CfnParameter(stack, 'ServiceCidr').valueAsString;
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, serviceIpv4Cidr: cidr });
+    expect(serviceCidrOf(Template.fromStack(stack))).toEqual({ Ref: 'ServiceCidr' });
+  });
+
+  const build = (serviceIpv4Cidr: string) => () => clusterStack({ serviceIpv4Cidr });
+  test('a malformed block', () => {
+    expect(build('172.20.0.0')).toThrow(/serviceIpv4Cidr: got '172.20.0.0'; must be an IPv4 CIDR block/);
+  });
+  test.each(['10.0.0.0/11', '10.100.0.0/25'])('a block outside /12 to /24: %s', (cidr) => {
+    expect(build(cidr)).toThrow(/serviceIpv4Cidr: got '.*'; EKS takes a block from \/12 to \/24/);
+  });
+  test('a block outside RFC 1918', () => {
+    expect(build('100.64.0.0/16')).toThrow(/serviceIpv4Cidr: got '100.64.0.0\/16'; must lie within an RFC 1918 range/);
+  });
+  test('a block that overlaps the VPC', () => {
+    expect(build('10.0.128.0/20')).toThrow(/serviceIpv4Cidr: got '10.0.128.0\/20'; overlaps the VPC's CIDR 10.0.0.0\/16/);
+  });
+});
+
+describe('EksCluster as the cluster handle', () => {
+  test('states its facts: node mode, version, subnets, security groups, role, kubectl provider', () => {
+    // GIVEN a cluster with a kubectl layer
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubernetesVersion: eks.KubernetesVersion.V1_35, kubectlLayer: new KubectlV36Layer(stack, 'Kubectl') });
+    // THEN the handle answers from what it built
+    expect(cluster.nodeModeType).toBe('managed');
+    expect(cluster.kubernetesVersion.version).toBe('1.35');
+    expect(cluster.vpcSubnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    expect(cluster.nodeSecurityGroups).toEqual([cluster.cluster.clusterSecurityGroup]);
+    expect(cluster.clusterRole).toBe((cluster.cluster as eks.Cluster).role);
+    expect(cluster.kubectlProvider).toBe(cluster.cluster.kubectlProvider);
+    expect(cluster.kubectlProvider).toBeInstanceOf(eks.KubectlProvider);
+    expect(stack.resolve(cluster.clusterName)).toEqual({ Ref: expect.stringMatching(/^Cluster[0-9A-F]{8}$/) });
+  });
+
+  test('waitForCapacity orders a dependent after the node group and the Pod Identity agent, and after capacity added later', () => {
+    // GIVEN a managed cluster and a construct that runs pods
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc });
+    const dependent = new CfnResource(stack, 'RunsPods', { type: 'Custom::RunsPods' });
+    // WHEN it waits for capacity, and a node group is added afterwards
+    cluster.waitForCapacity(dependent);
+    cluster.addManagedNodeGroup('Late');
+    // THEN it depends on both node groups and the agent, and not on CoreDNS
+    const template = Template.fromStack(stack).toJSON();
+    const dependsOn: string[] = template.Resources.RunsPods.DependsOn;
+    const idOf = (type: string, pattern: RegExp) => Object.keys(template.Resources).filter((id) => template.Resources[id].Type === type && pattern.test(id));
+    expect(dependsOn).toEqual(expect.arrayContaining([
+      ...idOf('AWS::EKS::Nodegroup', /NodeGroup/), ...idOf('AWS::EKS::Nodegroup', /Late/), ...idOf('AWS::EKS::Addon', /PodIdentityAgent/),
+    ]));
+    expect(idOf('AWS::EKS::Nodegroup', /./)).toHaveLength(2);
+    expect(dependsOn).not.toEqual(expect.arrayContaining(idOf('AWS::EKS::Addon', /CoreDns/)));
+  });
+
+  test('an unknown prop names the nearest real one', () => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    expect(() => new EksCluster(stack, 'Cluster', { vpc: network.vpc, version: eks.KubernetesVersion.V1_35 } as any))
+      .toThrow(/version: got 'a value'; is not an option of EksCluster \(did you mean 'kubernetesVersion'\?\)/);
+  });
+
+  test('a NodeMode subclassed outside the library (as from another jsii language) is refused with the way out', () => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const foreign = { type: 'managed' } as any;
+    expect(() => new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode: foreign }))
+      .toThrow(/nodeMode: got .*; must come from a NodeMode factory \(NodeMode.managed\(\), selfManaged\(\), fargate\(\) or autoMode\(\)\); NodeMode cannot be subclassed/);
+  });
+
+  test('IRSA uses the native AWS::IAM::OIDCProvider through the public getter', () => {
+    // GIVEN a cluster WHEN the aws-eks-v2 getter is asked for the provider
+    const { stack, cluster } = clusterStack();
+    const provider = cluster.cluster.openIdConnectProvider;
+    // THEN it is the native resource, not a custom resource
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    template.resourceCountIs('Custom::AWSCDKOpenIdConnectProvider', 0);
+    expect(provider).toBeInstanceOf(eks.OidcProviderNative);
+  });
+
+  test('endpointPrivateOnly follows the public access CIDRs', () => {
+    expect(clusterStack().cluster.endpointPrivateOnly).toBe(true);
+    expect(clusterStack({ publicAccessCidrs: ['203.0.113.0/24'] }).cluster.endpointPrivateOnly).toBe(false);
+  });
+});
+
+test('one subnet whose AZ is a token is one AZ: refused', () => {
+  // GIVEN an imported VPC with a single private subnet in an AZ known only at deploy time
+  const stack = newStack();
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+    vpcId: 'vpc-12345678', availabilityZones: [Token.asString({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })], privateSubnetIds: ['subnet-1'],
+  });
+  // THEN the cluster is refused: the control plane needs two AZs
+  expect(() => new EksCluster(stack, 'Cluster', { vpc })).toThrow(/vpc: got 'one subnet'; the control plane and nodes need subnets in at least 2 Availability Zones/);
 });

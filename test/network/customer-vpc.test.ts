@@ -147,7 +147,7 @@ describe('CustomerVpc options', () => {
       template.resourceCountIs('AWS::EC2::Subnet', 3);
       expect(network.vpc.isolatedSubnets).toHaveLength(3);
       expect(network.privateCluster).toBe(true);
-      expect(network.nodeSubnets.subnetType).toBe(ec2.SubnetType.PRIVATE_ISOLATED);
+      expect(network.vpcSubnets.subnetType).toBe(ec2.SubnetType.PRIVATE_ISOLATED);
     });
 
     test('has an S3 gateway endpoint and the interface endpoints nodes and controllers need', () => {
@@ -247,3 +247,11 @@ function serviceSuffix(name: any): string {
   const last: string = typeof name === 'string' ? name : name['Fn::Join'][1].slice(-1)[0];
   return last.replace(/^(com\.amazonaws\.[a-z0-9-]+)?\./, '');
 }
+
+test('an unknown prop names the nearest real one', () => {
+  // GIVEN a plain-JavaScript caller with an aws-cdk-lib prop name
+  const stack = newStack();
+  // THEN it is refused, naming the prop of CustomerVpc it meant
+  expect(() => new CustomerVpc(stack, 'Network', { ipAddresses: '10.0.0.0/16', natGateway: 1 } as any))
+    .toThrow(/ipAddresses: got 'a value'; is not an option of CustomerVpc; its options are vpc, maxAzs[\s\S]*natGateway: got 'a value'; is not an option of CustomerVpc \(did you mean 'natGateways'\?\)/);
+});
