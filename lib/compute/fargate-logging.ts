@@ -4,6 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
+import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 
@@ -34,16 +37,21 @@ export interface FargateLoggingOptions {
 /** Props of {@link FargateLogging}. */
 export interface FargateLoggingProps extends FargateLoggingOptions {
   /**
-   * The cluster. It needs a kubectl provider (aws-eks-v2 `kubectlProviderOptions`, or
-   * `kubectlLayer` on `EksCluster`): the logging configuration is a Kubernetes ConfigMap.
+   * The cluster: an `EksCluster`, or any aws-eks-v2 cluster through `EksCluster.fromCluster()`. It
+   * needs a kubectl provider (`kubectlLayer` on `EksCluster`, `kubectlProviderOptions` on
+   * eks.Cluster): the logging configuration is a Kubernetes ConfigMap.
    */
-  readonly cluster: eks.ICluster;
+  readonly cluster: IEksCluster;
 }
+
+const PROPS_KEYS = optionKeys<FargateLoggingProps>({ logRetention: true, logEncryptionKey: true, logRemovalPolicy: true, cluster: true });
 
 /**
  * Container logs of Fargate pods to CloudWatch Logs, through the Fluent Bit router built into
  * Fargate: the `aws-observability` namespace and its `aws-logging` ConfigMap, a log group with
  * retention and KMS encryption (retained by default), and {@link grantWrite} for pod execution roles.
+ * On an `EksCluster` made with `NodeMode.fargate({ logging: true })`, every Fargate profile of the
+ * cluster is granted; elsewhere call `grantWrite` with each profile's `podExecutionRole`.
  */
 export class FargateLogging extends Construct {
   /** The log group Fargate pods write to. */
@@ -62,8 +70,8 @@ export class FargateLogging extends Construct {
 
     // Validation
     const errors = new PropErrors(this, 'FargateLogging');
-    errors.check(props.cluster.kubectlProvider !== undefined, 'cluster', 'a cluster without a kubectl provider',
-      'Fargate logging is a Kubernetes ConfigMap, applied by the kubectl provider: give the cluster one (kubectlLayer on EksCluster, kubectlProviderOptions on eks.Cluster)');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'FargateLogging');
+    checkKubectlProvider(errors, props.cluster.kubectlProvider, 'Fargate logging, a Kubernetes ConfigMap,');
     errors.throwIfAny();
 
     // Children
@@ -78,7 +86,7 @@ export class FargateLogging extends Construct {
     });
 
     new eks.KubernetesManifest(this, 'Manifest', {
-      cluster: props.cluster,
+      cluster: props.cluster.cluster,
       manifest: [
         {
           apiVersion: 'v1',

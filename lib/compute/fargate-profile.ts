@@ -2,14 +2,14 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkDnsLabel } from '../private/kubernetes-names';
+import { attachManagedPolicies, checkLabels, checkPrivateSubnets } from '../private/node-common';
 import { PropErrors } from '../private/prop-errors';
-import { privateSubnetSelection } from '../private/subnets';
-import { FargateLogging } from './fargate-logging';
-import { attachManagedPolicies, checkKnownKeys, checkLabels, checkPrivateSubnets, FARGATE_PROFILE_OPTION_KEYS } from './node-common';
 
 const PROFILE_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
-const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Options of a Fargate profile: what {@link EksCluster.addFargateProfile} takes. The cluster and
@@ -31,29 +31,36 @@ export interface FargateProfileOptions {
   readonly fargateProfileName?: string;
 }
 
-/** Props of {@link FargateProfile}, for use against any aws-eks-v2 cluster of this app. */
+/** Props of {@link FargateProfile}. */
 export interface FargateProfileProps extends FargateProfileOptions {
-  /** The cluster. */
-  readonly cluster: eks.Cluster;
+  /**
+   * The cluster: an `EksCluster`, or any aws-eks-v2 cluster (of this app or imported) through
+   * `EksCluster.fromCluster()`. Any node mode can run Fargate pods beside its own capacity. When
+   * the cluster has Fargate logging (`NodeMode.fargate({ logging: true })`), the pod execution role
+   * may write to its log group.
+   */
+  readonly cluster: IEksCluster;
 
   /**
    * Where the pods go: private subnets only (Fargate pods get no public IP).
    *
-   * @default - the cluster VPC's private subnets in every AZ
+   * @default - the cluster's `vpcSubnets`
    */
-  readonly subnets?: ec2.SubnetSelection;
-
-  /**
-   * Fargate logging to grant the pod execution role write access to.
-   *
-   * @default - no logging permission
-   */
-  readonly logging?: FargateLogging;
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
+
+const PROPS_KEYS = optionKeys<FargateProfileProps>({ selectors: true, fargateProfileName: true, cluster: true, vpcSubnets: true });
+
+/**
+ * The last profile created on each imported cluster: EKS creates one Fargate profile of a cluster
+ * at a time, so each waits for the one before (aws-eks-v2 chains those of its own `Cluster`).
+ */
+const LAST_IMPORTED_PROFILE = new WeakMap<eks.ICluster, IConstruct>();
 
 /**
  * An EKS Fargate profile with its own pod execution role (trusted only for this cluster's Fargate
- * profiles), its selectors and private subnets.
+ * profiles), its selectors and private subnets. It registers itself as capacity of the cluster, so
+ * CoreDNS and what waits for capacity come after it.
  */
 export class FargateProfile extends Construct {
   /** The profile's name. */
@@ -69,15 +76,16 @@ export class FargateProfile extends Construct {
     super(scope, id);
 
     // Defaults
-    const subnets = props.subnets ?? privateSubnetSelection(props.cluster.vpc);
+    const eksCluster = props.cluster;
+    const subnets = props.vpcSubnets ?? eksCluster.vpcSubnets;
     const selectors = props.selectors ?? [];
 
     // Validation
     const errors = new PropErrors(this, 'FargateProfile');
-    checkKnownKeys(errors, props, [...FARGATE_PROFILE_OPTION_KEYS, 'cluster', 'subnets', 'logging'], 'FargateProfile');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'FargateProfile');
     checkSelectors(errors, selectors);
     checkProfileName(errors, props.fargateProfileName);
-    checkPrivateSubnets(errors, 'subnets', props.cluster.vpc, subnets, 'Fargate pods');
+    const selected = checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'Fargate pods');
     errors.throwIfAny();
 
     // Children
@@ -86,24 +94,53 @@ export class FargateProfile extends Construct {
       description: `Fargate pod execution role of ${this.node.path}`,
       // Only Fargate profiles of this cluster may assume it (confused-deputy protection, per the EKS docs).
       assumedBy: new iam.ServicePrincipal('eks-fargate-pods.amazonaws.com').withConditions({
-        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:eks:${stack.region}:${stack.account}:fargateprofile/${props.cluster.clusterName}/*` },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:eks:${stack.region}:${stack.account}:fargateprofile/${eksCluster.clusterName}/*` },
       }),
     });
     attachManagedPolicies(podExecutionRole, ['AmazonEKSFargatePodExecutionRolePolicy']);
-    props.logging?.grantWrite(podExecutionRole);
+    eksCluster.fargateLogging?.grantWrite(podExecutionRole);
 
-    const profile = new eks.FargateProfile(this, 'Resource', {
-      cluster: props.cluster,
-      selectors,
-      fargateProfileName: props.fargateProfileName,
-      podExecutionRole,
-      vpc: props.cluster.vpc,
-      subnetSelection: subnets,
-    });
+    const cluster = eksCluster.cluster;
+    let profileName: string;
+    let profileArn: string;
+    if (cluster instanceof eks.Cluster) {
+      // aws-eks-v2's profile, which its cluster chains one after another.
+      const profile = new eks.FargateProfile(this, 'Resource', {
+        cluster,
+        selectors,
+        fargateProfileName: props.fargateProfileName,
+        podExecutionRole,
+        vpc: eksCluster.vpc,
+        subnetSelection: subnets,
+      });
+      profileName = profile.fargateProfileName;
+      profileArn = profile.fargateProfileArn;
+    } else {
+      // aws-eks-v2's FargateProfile takes only a Cluster of this app: the resource itself, chained here.
+      const resource = new eks.CfnFargateProfile(this, 'Resource', {
+        clusterName: eksCluster.clusterName,
+        fargateProfileName: props.fargateProfileName,
+        podExecutionRoleArn: podExecutionRole.roleArn,
+        selectors: selectors.map((s) => ({
+          namespace: s.namespace,
+          labels: s.labels === undefined ? undefined : Object.entries(s.labels).map(([key, value]) => ({ key, value })),
+        })),
+        subnets: selected.map((s) => s.subnetId),
+      });
+      const previous = LAST_IMPORTED_PROFILE.get(cluster);
+      if (previous) {
+        resource.node.addDependency(previous);
+      }
+      LAST_IMPORTED_PROFILE.set(cluster, resource);
+      profileName = resource.ref;
+      profileArn = resource.attrArn;
+    }
+    // Node-level add-ons before the profile, CoreDNS and what waits for capacity after it.
+    eksCluster.registerCapacity(this);
 
     // Public fields
-    this.fargateProfileName = profile.fargateProfileName;
-    this.fargateProfileArn = profile.fargateProfileArn;
+    this.fargateProfileName = profileName;
+    this.fargateProfileArn = profileArn;
     this.podExecutionRole = podExecutionRole;
   }
 }
@@ -115,9 +152,8 @@ function checkSelectors(errors: PropErrors, selectors: eks.Selector[]): void {
     const ns = selector.namespace;
     if (ns === undefined || ns === null || ns === '') {
       errors.add(`selectors[${i}].namespace`, ns, 'every selector needs a namespace');
-    } else if (!Token.isUnresolved(ns)) {
-      errors.check(ns.length <= 63 && NAMESPACE_PATTERN.test(ns), `selectors[${i}].namespace`, ns,
-        'must be a Kubernetes namespace name: at most 63 lower-case letters, digits and hyphens');
+    } else {
+      checkDnsLabel(errors, `selectors[${i}].namespace`, ns);
     }
     const labels = selector.labels ?? {};
     errors.check(Object.keys(labels).length <= 5, `selectors[${i}].labels`, labels, 'a selector takes at most 5 labels');

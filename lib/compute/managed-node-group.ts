@@ -3,12 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { PropErrors } from '../private/prop-errors';
-import { privateSubnetSelection } from '../private/subnets';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import {
-  checkDiskSize, checkInstanceTypesAndAmi, checkKnownKeys, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
-  createNodeRole, DEFAULT_INSTANCE_TYPE, MANAGED_NODE_GROUP_OPTION_KEYS, nodeBlockDevices, resolveAmiType, versionOf,
-} from './node-common';
+  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
+  createNodeRole, DEFAULT_INSTANCE_TYPE, nodeBlockDevices, resolveAmiType,
+} from '../private/node-common';
+import { PropErrors } from '../private/prop-errors';
 import { NodeTaint } from './node-taint';
 
 /** Managed node groups scale to at most 1,000 nodes per EKS quota; this library caps the check there. */
@@ -16,7 +17,7 @@ const MAX_NODES = 1000;
 
 /**
  * Options of a managed node group: what {@link EksCluster.addManagedNodeGroup} and
- * `NodeMode.managed()` take. The cluster and subnets come from the cluster.
+ * `NodeMode.managed()` take. The cluster, its Kubernetes version and the subnets come from the cluster.
  */
 export interface ManagedNodeGroupOptions {
   /**
@@ -107,26 +108,22 @@ export interface ManagedNodeGroupOptions {
   readonly enableNodeAutoRepair?: boolean;
 }
 
-/** Props of {@link ManagedNodeGroup}, for use against any aws-eks-v2 cluster. */
+/** Props of {@link ManagedNodeGroup}. */
 export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
-  /** The cluster the nodes join. */
-  readonly cluster: eks.ICluster;
+  /**
+   * The cluster the nodes join: an `EksCluster`, or any aws-eks-v2 cluster through
+   * `EksCluster.fromCluster()`. Its node mode must run EC2 nodes (managed or self-managed): Fargate
+   * and Auto Mode clusters install no VPC CNI or kube-proxy. The node group follows the cluster's
+   * `kubernetesVersion`, so upgrading the cluster upgrades the node group after it.
+   */
+  readonly cluster: IEksCluster;
 
   /**
    * Where the nodes go: private subnets in at least 2 AZs.
    *
-   * @default - the cluster VPC's private subnets in every AZ
+   * @default - the cluster's `vpcSubnets`
    */
-  readonly subnets?: ec2.SubnetSelection;
-
-  /**
-   * The Kubernetes version of the nodes. Set it equal to the cluster's so upgrading the cluster
-   * upgrades the node group after it.
-   *
-   * @default - the cluster's version when `cluster` is an `eks.Cluster` of this app; else the
-   * cluster's version at creation, and the node group does not follow later upgrades
-   */
-  readonly version?: eks.KubernetesVersion;
+  readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
    * Attach the AWS managed `AmazonEKS_CNI_Policy` to the node role. Only for a cluster whose VPC CNI
@@ -138,11 +135,18 @@ export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
   readonly attachCniPolicy?: boolean;
 }
 
+const PROPS_KEYS = optionKeys<ManagedNodeGroupProps>({
+  nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
+  diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
+  cluster: true, vpcSubnets: true, attachCniPolicy: true,
+});
+
 /**
  * An EKS managed node group (`AWS::EKS::Nodegroup`) with a launch template this construct owns:
  * IMDSv2 required with a hop limit of 1 (pods cannot borrow the node role), an encrypted gp3 root
  * volume, no SSH key, private subnets only, and an explicit AL2023 or Bottlerocket AMI type.
- * Nodes join through the access entry EKS creates for the node role.
+ * Nodes join through the access entry EKS creates for the node role. It registers itself as capacity
+ * of the cluster: the node-level add-ons are created before it, CoreDNS and what waits for capacity after it.
  */
 export class ManagedNodeGroup extends Construct {
   /** The node group's name. */
@@ -172,12 +176,13 @@ export class ManagedNodeGroup extends Construct {
     const maxSize = props.maxSize ?? (Token.isUnresolved(desiredSize) ? 6 : Math.max(6, desiredSize));
     const diskSize = props.diskSize ?? Size.gibibytes(50);
     const maxUnavailable = props.maxUnavailable ?? 1;
-    const subnets = props.subnets ?? privateSubnetSelection(props.cluster.vpc);
-    const version = props.version?.version ?? versionOf(props.cluster);
+    const cluster = props.cluster;
+    const subnets = props.vpcSubnets ?? cluster.vpcSubnets;
 
     // Validation
     const errors = new PropErrors(this, 'ManagedNodeGroup');
-    checkKnownKeys(errors, props, [...MANAGED_NODE_GROUP_OPTION_KEYS, 'cluster', 'subnets', 'version', 'attachCniPolicy'], 'ManagedNodeGroup');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'ManagedNodeGroup');
+    checkEc2NodesCanJoin(errors, cluster);
     checkInstanceTypesAndAmi(errors, instanceTypes, amiType, props.amiType !== undefined);
     checkSpot(errors, capacityType === eks.CapacityType.SPOT, instanceTypes);
     errors.check(capacityType !== eks.CapacityType.CAPACITY_BLOCK, 'capacityType', capacityType,
@@ -190,7 +195,7 @@ export class ManagedNodeGroup extends Construct {
       errors.check(Number.isInteger(maxUnavailable) && maxUnavailable >= 1 && maxUnavailable <= 100, 'maxUnavailable', maxUnavailable,
         'must be a whole number from 1 to 100');
     }
-    checkPrivateSubnets(errors, 'subnets', props.cluster.vpc, subnets, 'managed nodes');
+    checkPrivateSubnets(errors, 'vpcSubnets', cluster.vpc, subnets, 'managed nodes');
     if (props.nodegroupName !== undefined && !Token.isUnresolved(props.nodegroupName)) {
       errors.check(/^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$/.test(props.nodegroupName), 'nodegroupName', props.nodegroupName,
         'must be 1 to 63 characters: a letter or digit, then letters, digits, hyphens and underscores');
@@ -210,14 +215,14 @@ export class ManagedNodeGroup extends Construct {
     });
 
     const resource = new eks.CfnNodegroup(this, 'Resource', {
-      clusterName: props.cluster.clusterName,
+      clusterName: cluster.clusterName,
       nodegroupName: props.nodegroupName,
       nodeRole: role.roleArn,
-      subnets: props.cluster.vpc.selectSubnets(subnets).subnetIds,
+      subnets: cluster.vpc.selectSubnets(subnets).subnetIds,
       amiType,
       capacityType,
       instanceTypes: instanceTypes.map((t) => t.toString()),
-      version,
+      version: cluster.kubernetesVersion.version,
       launchTemplate: { id: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber },
       scalingConfig: { minSize, desiredSize, maxSize },
       updateConfig: { maxUnavailable },
@@ -228,9 +233,11 @@ export class ManagedNodeGroup extends Construct {
     });
 
     // Uninstall the load balancer controller before its nodes go, so it can clean up its load balancers.
-    if (props.cluster instanceof eks.Cluster && props.cluster.albController) {
-      props.cluster.albController.node.addDependency(this);
+    if (cluster.cluster instanceof eks.Cluster && cluster.cluster.albController) {
+      cluster.cluster.albController.node.addDependency(this);
     }
+    // Node-level add-ons before the nodes, CoreDNS and what waits for capacity after them.
+    cluster.registerCapacity(this);
 
     // Public fields
     this.nodegroupName = resource.attrNodegroupName;

@@ -1,13 +1,15 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { acknowledge } from '../private/acknowledge';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { attachManagedPolicies, MANAGED_NODE_GROUP_OPTION_KEYS, SELF_MANAGED_NODES_OPTION_KEYS } from '../private/node-common';
+import type { NodeModeClusterProps } from '../private/node-mode-props';
 import { PropErrors } from '../private/prop-errors';
 import { FargateLogging, FargateLoggingOptions } from './fargate-logging';
 import { FargateProfile } from './fargate-profile';
 import { ManagedNodeGroup, ManagedNodeGroupOptions } from './managed-node-group';
-import { attachManagedPolicies, checkKnownKeys, MANAGED_NODE_GROUP_OPTION_KEYS, SELF_MANAGED_NODES_OPTION_KEYS } from './node-common';
 import { SelfManagedNodes, SelfManagedNodesOptions } from './self-managed-nodes';
 
 /** Which kind of compute runs the cluster's pods. */
@@ -65,40 +67,6 @@ export interface AutoModeNodeModeOptions {
    * @default [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE]
    */
   readonly nodePools?: AutoModeNodePool[];
-}
-
-/** What a node mode needs from the cluster it binds to. */
-export interface NodeModeBindContext {
-  /** The cluster. */
-  readonly cluster: eks.Cluster;
-  /** The private subnets of every AZ, where capacity goes. */
-  readonly nodeSubnets: ec2.SubnetSelection;
-  /**
-   * The Kubernetes version of the cluster, which node groups follow.
-   * @default - read from the cluster
-   */
-  readonly version?: eks.KubernetesVersion;
-}
-
-/** The `eks.Cluster` props a node mode decides. */
-export interface NodeModeClusterProps {
-  /** Auto Mode or no default capacity. */
-  readonly defaultCapacityType: eks.DefaultCapacityType;
-  /**
-   * Default capacity; 0 as the mode adds its own.
-   * @default - none (Auto Mode)
-   */
-  readonly defaultCapacity?: number;
-  /**
-   * Auto Mode's node pools and node role.
-   * @default - none
-   */
-  readonly compute?: eks.ComputeConfig;
-  /**
-   * Whether EKS installs unmanaged vpc-cni, kube-proxy and CoreDNS.
-   * @default - EKS's default
-   */
-  readonly bootstrapSelfManagedAddons?: boolean;
 }
 
 /** The capacity a node mode added to a cluster. */
@@ -165,13 +133,14 @@ export abstract class NodeMode {
    * capacity). Constructs it needs before the cluster (the Auto Mode node role) go under `scope`.
    * @internal
    */
-  public abstract _clusterProps(scope: Construct): NodeModeClusterProps;
+  public abstract _prepareCluster(scope: Construct): NodeModeClusterProps;
 
   /**
-   * Adds the mode's capacity to the cluster, under `scope`.
+   * Adds the mode's capacity to `cluster`, under `scope`: node constructs that register themselves
+   * with the cluster. Called once the cluster's add-ons and public fields exist.
    * @internal
    */
-  public abstract _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity;
+  public abstract _bind(scope: Construct, cluster: IEksCluster): NodeCapacity;
 }
 
 const NO_DEFAULT_CAPACITY: NodeModeClusterProps = { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 };
@@ -183,20 +152,15 @@ class ManagedNodeMode extends NodeMode {
     super();
   }
 
-  public _clusterProps(scope: Construct): NodeModeClusterProps {
+  public _prepareCluster(scope: Construct): NodeModeClusterProps {
     const errors = new PropErrors(scope, 'EksCluster');
     checkKnownKeys(errors, this.options, MANAGED_NODE_GROUP_OPTION_KEYS, 'NodeMode.managed()');
     errors.throwIfAny();
     return NO_DEFAULT_CAPACITY;
   }
 
-  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
-    const group = new ManagedNodeGroup(scope, 'NodeGroup', {
-      ...this.options,
-      cluster: context.cluster,
-      subnets: context.nodeSubnets,
-      version: context.version,
-    });
+  public _bind(scope: Construct, cluster: IEksCluster): NodeCapacity {
+    const group = new ManagedNodeGroup(scope, 'NodeGroup', { ...this.options, cluster });
     return { type: this.type, nodeRole: group.role, managedNodeGroup: group };
   }
 }
@@ -208,25 +172,22 @@ class SelfManagedNodeMode extends NodeMode {
     super();
   }
 
-  public _clusterProps(scope: Construct): NodeModeClusterProps {
+  public _prepareCluster(scope: Construct): NodeModeClusterProps {
     const errors = new PropErrors(scope, 'EksCluster');
     checkKnownKeys(errors, this.options, SELF_MANAGED_NODES_OPTION_KEYS, 'NodeMode.selfManaged()');
     errors.throwIfAny();
     return NO_DEFAULT_CAPACITY;
   }
 
-  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
-    const nodes = new SelfManagedNodes(scope, 'SelfManagedNodes', {
-      ...this.options,
-      cluster: context.cluster,
-      subnets: context.nodeSubnets,
-      version: context.version,
-    });
+  public _bind(scope: Construct, cluster: IEksCluster): NodeCapacity {
+    const nodes = new SelfManagedNodes(scope, 'SelfManagedNodes', { ...this.options, cluster });
     return { type: this.type, nodeRole: nodes.role, selfManagedNodes: nodes };
   }
 }
 
-const FARGATE_MODE_KEYS = ['selectors', 'logging', 'logRetention', 'logEncryptionKey', 'logRemovalPolicy'];
+const FARGATE_MODE_KEYS = optionKeys<FargateNodeModeOptions>({
+  selectors: true, logging: true, logRetention: true, logEncryptionKey: true, logRemovalPolicy: true,
+});
 
 class FargateNodeMode extends NodeMode {
   public readonly type = NodeModeType.FARGATE;
@@ -235,7 +196,7 @@ class FargateNodeMode extends NodeMode {
     super();
   }
 
-  public _clusterProps(scope: Construct): NodeModeClusterProps {
+  public _prepareCluster(scope: Construct): NodeModeClusterProps {
     const errors = new PropErrors(scope, 'EksCluster');
     checkKnownKeys(errors, this.options, FARGATE_MODE_KEYS, 'NodeMode.fargate()');
     if (!this.options.logging) {
@@ -248,16 +209,16 @@ class FargateNodeMode extends NodeMode {
     return NO_DEFAULT_CAPACITY;
   }
 
-  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
+  public _bind(scope: Construct, cluster: IEksCluster): NodeCapacity {
     const logging = this.options.logging ?? false;
     const errors = new PropErrors(scope, 'EksCluster');
-    errors.check(!logging || context.cluster.kubectlProvider !== undefined, 'nodeMode', 'NodeMode.fargate({ logging: true })',
+    errors.check(!logging || cluster.kubectlProvider !== undefined, 'nodeMode', 'NodeMode.fargate({ logging: true })',
       'Fargate logging is a Kubernetes ConfigMap applied by the kubectl provider, which EksCluster creates only when kubectlLayer is set: set kubectlLayer, or leave logging off');
     errors.throwIfAny();
 
     const fargateLogging = logging
       ? new FargateLogging(scope, 'FargateLogging', {
-        cluster: context.cluster,
+        cluster,
         logRetention: this.options.logRetention,
         logEncryptionKey: this.options.logEncryptionKey,
         logRemovalPolicy: this.options.logRemovalPolicy,
@@ -266,21 +227,22 @@ class FargateNodeMode extends NodeMode {
     // kube-system gets its own profile so CoreDNS (told to run on Fargate by its add-on
     // configuration) and the other add-ons always have somewhere to run.
     const system = new FargateProfile(scope, 'SystemFargateProfile', {
-      cluster: context.cluster,
+      cluster,
       selectors: [{ namespace: 'kube-system' }],
-      subnets: context.nodeSubnets,
-      logging: fargateLogging,
     });
     const workloads = new FargateProfile(scope, 'WorkloadFargateProfile', {
-      cluster: context.cluster,
+      cluster,
       selectors: this.options.selectors ?? [{ namespace: 'default' }],
-      subnets: context.nodeSubnets,
-      logging: fargateLogging,
     });
+    // The cluster exposes its Fargate logging only once this returns; profiles added later read it there.
+    for (const profile of [system, workloads]) {
+      fargateLogging?.grantWrite(profile.podExecutionRole);
+    }
     return { type: this.type, fargateProfiles: [system, workloads], fargateLogging };
   }
 }
 
+const AUTO_MODE_KEYS = optionKeys<AutoModeNodeModeOptions>({ nodePools: true });
 const AUTO_MODE_NODE_ROLE_ID = 'AutoModeNodeRole';
 const CLUSTER_ROLE_AUTO_MODE_POLICIES: Record<string, string> = {
   AmazonEKSComputePolicy: 'launches and terminates the EC2 instances of the Auto Mode node pools',
@@ -296,10 +258,10 @@ class AutoNodeMode extends NodeMode {
     super();
   }
 
-  public _clusterProps(scope: Construct): NodeModeClusterProps {
+  public _prepareCluster(scope: Construct): NodeModeClusterProps {
     const nodePools = this.options.nodePools ?? [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE];
     const errors = new PropErrors(scope, 'EksCluster');
-    checkKnownKeys(errors, this.options, ['nodePools'], 'NodeMode.autoMode()');
+    checkKnownKeys(errors, this.options, AUTO_MODE_KEYS, 'NodeMode.autoMode()');
     const known: string[] = [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE];
     errors.check(nodePools.length >= 1, 'nodeMode.nodePools', nodePools,
       'Auto Mode needs at least one built-in node pool here (system, general-purpose); custom node pools alone are not supported by this construct');
@@ -321,11 +283,14 @@ class AutoNodeMode extends NodeMode {
     };
   }
 
-  public _bind(scope: Construct, context: NodeModeBindContext): NodeCapacity {
+  public _bind(scope: Construct, cluster: IEksCluster): NodeCapacity {
     const nodeRole = scope.node.findChild(AUTO_MODE_NODE_ROLE_ID) as iam.Role;
-    // aws-eks-v2 attaches the Auto Mode policies to the cluster role when Auto Mode is on.
+    // aws-eks-v2 attaches the Auto Mode policies to the cluster role (the one EksCluster passes it) when Auto Mode is on.
     for (const [name, what] of Object.entries(CLUSTER_ROLE_AUTO_MODE_POLICIES)) {
-      acknowledge(context.cluster.role, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+      if (!cluster.clusterRole) {
+        break;
+      }
+      acknowledge(cluster.clusterRole, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
         `${name} is the AWS managed policy EKS Auto Mode requires on the cluster role: it ${what}; AWS keeps it in step with Auto Mode.`);
     }
     return { type: this.type, nodeRole };

@@ -4,14 +4,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { acknowledge } from '../private/acknowledge';
-import { PropErrors } from '../private/prop-errors';
-import { privateSubnetSelection } from '../private/subnets';
+import { tryRead } from '../private/cluster-facts';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import {
-  checkDiskSize, checkInstanceTypesAndAmi, checkKnownKeys, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
+  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
   checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, nodeBlockDevices, resolveAmiType,
-  SELF_MANAGED_NODES_OPTION_KEYS, serviceCidrOf, versionOf,
-} from './node-common';
+} from '../private/node-common';
+import { PropErrors } from '../private/prop-errors';
 import { NodeTaint } from './node-taint';
 
 /** The AMI types self-managed nodes can run, each with the public SSM parameter of its EKS-optimized AMI. */
@@ -113,36 +114,23 @@ export interface SelfManagedNodesOptions {
   readonly maxBatchSize?: number;
 }
 
-/** Props of {@link SelfManagedNodes}, for use against any aws-eks-v2 cluster. */
+/** Props of {@link SelfManagedNodes}. */
 export interface SelfManagedNodesProps extends SelfManagedNodesOptions {
   /**
-   * The cluster the nodes join. An imported cluster needs its endpoint, certificate authority data
+   * The cluster the nodes join: an `EksCluster`, or any aws-eks-v2 cluster through
+   * `EksCluster.fromCluster()`. Its node mode must run EC2 nodes (managed or self-managed). The AMI
+   * follows the cluster's `kubernetesVersion`, and AL2023 nodes are told its `serviceIpv4Cidr`,
+   * which must then be known. An imported cluster needs its endpoint, certificate authority data
    * and cluster security group id.
    */
-  readonly cluster: eks.ICluster;
+  readonly cluster: IEksCluster;
 
   /**
    * Where the nodes go: private subnets in at least 2 AZs.
    *
-   * @default - the cluster VPC's private subnets in every AZ
+   * @default - the cluster's `vpcSubnets`
    */
-  readonly subnets?: ec2.SubnetSelection;
-
-  /**
-   * The Kubernetes version, which picks the AMI. Required for an imported cluster.
-   *
-   * @default - the cluster's version when `cluster` is an `eks.Cluster` of this app
-   */
-  readonly version?: eks.KubernetesVersion;
-
-  /**
-   * The cluster's service IPv4 CIDR, which `nodeadm` needs (AL2023). Required for an imported
-   * cluster with an AL2023 AMI, or a cluster whose VPC CIDR is not known at synth time.
-   *
-   * @default - for an `eks.Cluster` of this app: its `serviceIpv4Cidr`, else the block EKS picks
-   * (172.20.0.0/16 in a 10.0.0.0/8 VPC, 10.100.0.0/16 otherwise)
-   */
-  readonly serviceIpv4Cidr?: string;
+  readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
    * Attach the AWS managed `AmazonEKS_CNI_Policy` to the node role. Only for a cluster whose VPC
@@ -163,12 +151,19 @@ export interface SelfManagedNodesProps extends SelfManagedNodesOptions {
   readonly podTrafficWithClusterSecurityGroup?: boolean;
 }
 
+const PROPS_KEYS = optionKeys<SelfManagedNodesProps>({
+  instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
+  labels: true, taints: true, maxBatchSize: true,
+  cluster: true, vpcSubnets: true, attachCniPolicy: true, podTrafficWithClusterSecurityGroup: true,
+});
+
 /**
  * Self-managed Linux nodes: an Auto Scaling group across the private subnets of every AZ, with a
  * launch template of the EKS-optimized Amazon Linux 2023 AMI (joined with `nodeadm`) or
  * Bottlerocket, IMDSv2 required with a hop limit of 1, an encrypted gp3 root volume, no public IP
  * and no SSH key. The node role joins through an `EC2_LINUX` access entry (no aws-auth ConfigMap);
- * a change to the launch template rolls the nodes.
+ * a change to the launch template rolls the nodes. It registers itself, and its security group, with
+ * the cluster: the node-level add-ons are created before it, and storage allows traffic from it.
  */
 export class SelfManagedNodes extends Construct implements ec2.IConnectable {
   /** The Auto Scaling group. */
@@ -203,15 +198,17 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     const maxSize = props.maxSize ?? (props.desiredSize === undefined || Token.isUnresolved(props.desiredSize) ? 6 : Math.max(6, props.desiredSize));
     const diskSize = props.diskSize ?? Size.gibibytes(50);
     const maxBatchSize = props.maxBatchSize ?? 1;
-    const subnets = props.subnets ?? privateSubnetSelection(props.cluster.vpc);
-    const version = props.version?.version ?? versionOf(props.cluster);
-    const serviceCidr = props.serviceIpv4Cidr ?? serviceCidrOf(props.cluster);
+    const eksCluster = props.cluster;
+    const cluster = eksCluster.cluster;
+    const subnets = props.vpcSubnets ?? eksCluster.vpcSubnets;
+    const version = eksCluster.kubernetesVersion.version;
+    const serviceCidr = eksCluster.serviceIpv4Cidr;
     const bottlerocket = isBottlerocket(amiType);
 
     // Validation
     const errors = new PropErrors(this, 'SelfManagedNodes');
-    checkKnownKeys(errors, props, [...SELF_MANAGED_NODES_OPTION_KEYS, 'cluster', 'subnets', 'version', 'serviceIpv4Cidr',
-      'attachCniPolicy', 'podTrafficWithClusterSecurityGroup'], 'SelfManagedNodes');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'SelfManagedNodes');
+    checkEc2NodesCanJoin(errors, eksCluster);
     checkInstanceTypesAndAmi(errors, instanceTypes, amiType, props.amiType !== undefined, Object.keys(AMI_PARAMETERS) as eks.NodegroupAmiType[]);
     checkSpot(errors, spot, instanceTypes);
     checkScaling(errors, minSize, props.desiredSize, maxSize, MAX_NODES);
@@ -221,19 +218,25 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     if (!Token.isUnresolved(maxBatchSize)) {
       errors.check(Number.isInteger(maxBatchSize) && maxBatchSize >= 1, 'maxBatchSize', maxBatchSize, 'must be a whole number of 1 or more');
     }
-    errors.check(version !== undefined, 'version', version,
-      'is required for an imported cluster: it picks the EKS-optimized AMI (give the cluster\'s Kubernetes version)');
-    errors.check(bottlerocket || serviceCidr !== undefined, 'serviceIpv4Cidr', serviceCidr,
-      'is required for an imported cluster, or a VPC whose CIDR is a token, with an Amazon Linux 2023 AMI: nodeadm needs the cluster\'s service CIDR');
-    checkPrivateSubnets(errors, 'subnets', props.cluster.vpc, subnets, 'self-managed nodes');
+    errors.check(bottlerocket || serviceCidr !== undefined, 'cluster.serviceIpv4Cidr', serviceCidr,
+      "is unknown, and nodeadm on Amazon Linux 2023 nodes needs the cluster's service CIDR: state serviceIpv4Cidr in " +
+      'EksCluster.fromCluster() (it is read off a cluster of this app only when set on it), or choose a Bottlerocket amiType');
+    for (const [attribute, read] of [
+      ['clusterEndpoint', () => cluster.clusterEndpoint],
+      ['clusterCertificateAuthorityData', () => cluster.clusterCertificateAuthorityData],
+      ['clusterSecurityGroupId', () => cluster.clusterSecurityGroupId],
+    ] as const) {
+      errors.check(tryRead(read) !== undefined, 'cluster', cluster.node.path,
+        `self-managed nodes need the cluster's ${attribute}: pass it to eks.Cluster.fromClusterAttributes`);
+    }
+    checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'self-managed nodes');
     errors.throwIfAny();
 
     // Children
-    const cluster = props.cluster;
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Self-managed nodes of EKS ${this.node.path}`);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: cluster.vpc,
+      vpc: eksCluster.vpc,
       description: `Self-managed EKS nodes of ${this.node.path}`,
       // Nodes pull images and reach AWS APIs through NAT or VPC endpoints.
       allowAllOutbound: true,
@@ -247,7 +250,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       // A CloudFormation parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>: resolved
       // at deploy time, so synth needs no lookup, and a new AMI release rolls the nodes on the next deploy.
-      machineImage: ec2.MachineImage.fromSsmParameter(AMI_PARAMETERS[amiType]!(version!), { os: ec2.OperatingSystemType.LINUX }),
+      machineImage: ec2.MachineImage.fromSsmParameter(AMI_PARAMETERS[amiType]!(version), { os: ec2.OperatingSystemType.LINUX }),
       userData,
       instanceType: instanceTypes.length === 1 ? instanceTypes[0] : undefined,
       role,
@@ -270,7 +273,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     // One on-demand instance type takes the launch template as is; several types or spot need a mixed instances policy.
     const mixed = spot || instanceTypes.length > 1;
     const autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
-      vpc: cluster.vpc,
+      vpc: eksCluster.vpc,
       vpcSubnets: subnets,
       launchTemplate: mixed ? undefined : launchTemplate,
       mixedInstancesPolicy: !mixed ? undefined : {
@@ -294,11 +297,13 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     });
     // Nodes join only once their role has an access entry.
     autoScalingGroup.node.addDependency(accessEntry);
-    Tags.of(autoScalingGroup).add(`kubernetes.io/cluster/${cluster.clusterName}`, 'owned', { applyToLaunchedInstances: true });
+    Tags.of(autoScalingGroup).add(`kubernetes.io/cluster/${eksCluster.clusterName}`, 'owned', { applyToLaunchedInstances: true });
 
     if (cluster instanceof eks.Cluster && cluster.albController) {
       cluster.albController.node.addDependency(this);
     }
+    // Node-level add-ons before the nodes; storage allows NFS and Lustre from their security group.
+    eksCluster.registerCapacity(this, [securityGroup]);
 
     // Public fields
     this.autoScalingGroup = autoScalingGroup;

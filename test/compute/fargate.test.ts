@@ -1,15 +1,17 @@
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
+import { IEksCluster } from '../../lib/cluster/i-eks-cluster';
 import { FargateLogging } from '../../lib/compute/fargate-logging';
 import { FargateProfile } from '../../lib/compute/fargate-profile';
-import { NodeMode } from '../../lib/compute/node-mode';
-import { CustomerVpc } from '../../lib/network/customer-vpc';
-import { awsSolutionsFindings, Finding, newStack } from '../helpers/synth';
-import { clusterStack, managedPolicyNames, refId } from './fixtures';
+import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
+import { awsSolutionsFindings, Finding } from '../helpers/synth';
+import {
+  clusterStack, coreAddonIds, dependsOn, importedClusterStack, managedPolicyNames, onlyId, onlyResource, ownClusterStack,
+  privateSubnetIds, refId,
+} from './fixtures';
 
 function profiles(template: Template): Array<[string, any]> {
   return Object.entries(template.findResources('AWS::EKS::FargateProfile'));
@@ -30,6 +32,20 @@ describe('Fargate-only cluster (defaults)', () => {
     expect(all.map(([, p]) => p.Properties.Selectors)).toEqual([[{ Namespace: 'kube-system', Labels: [] }], [{ Namespace: 'default', Labels: [] }]]);
     expect(all[1][1].DependsOn).toEqual(expect.arrayContaining([all[0][0]]));
     expect(cluster.capacity.fargateProfiles).toHaveLength(2);
+  });
+
+  test('keeps its logical ids under the cluster: <cluster>/SystemFargateProfile and <cluster>/WorkloadFargateProfile', () => {
+    // THEN the profiles are where they always were
+    expect(profiles(template).map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['EksSystemFargateProfile', 'EksWorkloadFargateProfile']);
+    expect(cluster.capacity.fargateProfiles!.map((p) => p.node.path)).toEqual(['Test/Eks/SystemFargateProfile', 'Test/Eks/WorkloadFargateProfile']);
+  });
+
+  test('CoreDNS waits for both profiles, so its pods have somewhere to run', () => {
+    // THEN the coredns add-on depends on each profile
+    const coreDns = coreAddonIds(template).CoreDns;
+    for (const [id] of profiles(template)) {
+      expect(dependsOn(template, coreDns)).toContain(id);
+    }
   });
 
   test('pod execution role trusts only this cluster\'s Fargate profiles and has only the Fargate managed policy', () => {
@@ -141,11 +157,16 @@ describe('Fargate logging needs a kubectl provider', () => {
   });
 
   test('FargateLogging alone on a cluster without a kubectl provider', () => {
-    // GIVEN a plain eks.Cluster without kubectl WHEN FargateLogging is added THEN it says what to set
-    const stack = newStack();
-    const vpc = new CustomerVpc(stack, 'Network').vpc;
-    const cluster = new eks.Cluster(stack, 'Own', { vpc, version: eks.KubernetesVersion.V1_36, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+    // GIVEN a plain eks.Cluster without kubectl, adapted WHEN FargateLogging is added THEN it says what to set
+    const { stack, cluster } = ownClusterStack({ nodeModeType: NodeModeType.FARGATE });
     expect(() => new FargateLogging(stack, 'Logs', { cluster })).toThrow(/FargateLogging at 'Test\/Logs'[\s\S]*cluster: .*kubectlProviderOptions/);
+  });
+
+  test('FargateLogging refuses props it does not have', () => {
+    // WHEN a JavaScript caller passes logging options under another name THEN the nearest real one is named
+    const { stack, cluster } = ownClusterStack({ nodeModeType: NodeModeType.FARGATE }, { kubectl: true });
+    expect(() => new FargateLogging(stack, 'Logs', { cluster, retention: logs.RetentionDays.ONE_DAY } as any))
+      .toThrow(/retention: got 'a value'; is not an option of FargateLogging[\s\S]*its options are logRetention, logEncryptionKey, logRemovalPolicy, cluster/);
   });
 
   test('logging options without logging are refused', () => {
@@ -155,14 +176,86 @@ describe('Fargate logging needs a kubectl provider', () => {
   });
 });
 
+describe('FargateProfile on a bring-your-own cluster', () => {
+  test('an aws-eks-v2 cluster of this app: aws-eks-v2\'s profile, chained, in the cluster\'s private subnets, with logging granted by hand', () => {
+    // GIVEN a plain eks.Cluster with kubectl, adapted as Fargate, and FargateLogging beside it
+    const { stack, network, cluster } = ownClusterStack({ nodeModeType: NodeModeType.FARGATE }, { kubectl: true });
+    const logging = new FargateLogging(stack, 'Logs', { cluster });
+    // WHEN two profiles are added and the second's role is granted the log group
+    new FargateProfile(stack, 'System', { cluster, selectors: [{ namespace: 'kube-system' }] });
+    const apps = new FargateProfile(stack, 'Apps', { cluster, selectors: [{ namespace: 'apps' }] });
+    logging.grantWrite(apps.podExecutionRole);
+    // THEN both are AWS::EKS::FargateProfile under aws-eks-v2's construct, one after the other, in the private subnets
+    const template = Template.fromStack(stack);
+    const all = profiles(template);
+    expect(all.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['System', 'Apps']);
+    expect(all[1][1].DependsOn).toEqual(expect.arrayContaining([all[0][0]]));
+    for (const [, p] of all) {
+      expect(p.Properties.ClusterName).toEqual({ Ref: onlyId(template, 'AWS::EKS::Cluster') });
+      expect(p.Properties.Subnets).toEqual(privateSubnetIds(stack, network));
+    }
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: refId(all[1][1].Properties.PodExecutionRoleArn) }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })] },
+    });
+  });
+
+  test('an imported cluster: AWS::EKS::FargateProfile by name, chained one after another, in the cluster\'s private subnets', () => {
+    // GIVEN an imported cluster adapted as managed WHEN two profiles are added, one with labels
+    const { stack, network, cluster } = importedClusterStack();
+    new FargateProfile(stack, 'Jobs', { cluster, selectors: [{ namespace: 'jobs' }], fargateProfileName: 'jobs' });
+    new FargateProfile(stack, 'Web', { cluster, selectors: [{ namespace: 'web', labels: { tier: 'front' } }] });
+    // THEN both are created against 'theirs', the second after the first, with the selectors as EKS takes them
+    const template = Template.fromStack(stack);
+    const all = profiles(template);
+    expect(all.map(([, p]) => p.Properties.ClusterName)).toEqual(['theirs', 'theirs']);
+    expect(all.map(([, p]) => p.Properties.Selectors)).toEqual([
+      [{ Namespace: 'jobs' }],
+      [{ Namespace: 'web', Labels: [{ Key: 'tier', Value: 'front' }] }],
+    ]);
+    expect(all[0][1].Properties.FargateProfileName).toBe('jobs');
+    expect(all[1][1].DependsOn).toEqual([all[0][0]]);
+    for (const [, p] of all) {
+      expect(p.Properties.Subnets).toEqual(privateSubnetIds(stack, network));
+      const role = template.toJSON().Resources[refId(p.Properties.PodExecutionRoleArn)].Properties;
+      expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain(':fargateprofile/theirs/*');
+    }
+  });
+
+  test('what waits for the imported cluster\'s capacity waits for its profiles', () => {
+    // GIVEN an imported cluster with a profile WHEN a resource waits for capacity THEN it depends on the profile
+    const { stack, cluster } = importedClusterStack();
+    new FargateProfile(stack, 'Jobs', { cluster, selectors: [{ namespace: 'jobs' }] });
+    const waiting = new logs.LogGroup(stack, 'Waiting');
+    cluster.waitForCapacity(waiting);
+    const template = Template.fromStack(stack);
+    expect(dependsOn(template, stack.getLogicalId(waiting.node.defaultChild as any))).toContain(onlyId(template, 'AWS::EKS::FargateProfile'));
+  });
+});
+
+describe('core add-on ordering around Fargate profiles added beside the mode', () => {
+  test.each([
+    ['addFargateProfile', (c: EksCluster) => c.addFargateProfile('Jobs', { selectors: [{ namespace: 'jobs' }] })],
+    ['new FargateProfile', (c: EksCluster) => new FargateProfile(Stack.of(c), 'Jobs', { cluster: c, selectors: [{ namespace: 'jobs' }] })],
+  ])('%s on a managed cluster: after vpc-cni, kube-proxy and the Pod Identity agent, before CoreDNS', (_how, add) => {
+    // GIVEN a managed EksCluster WHEN a profile is added that way
+    const { stack, cluster } = clusterStack();
+    const profile = add(cluster);
+    // THEN the profile waits for the node-level add-ons and CoreDNS waits for it
+    const template = Template.fromStack(stack);
+    const addons = coreAddonIds(template);
+    const profileId = stack.getLogicalId(profile.node.findChild('Resource').node.defaultChild as any);
+    expect(dependsOn(template, profileId)).toEqual(expect.arrayContaining([addons.VpcCni, addons.KubeProxy, addons.PodIdentityAgent]));
+    expect(dependsOn(template, addons.CoreDns)).toContain(profileId);
+  });
+});
+
 describe('FargateProfile validation', () => {
+  let cluster: IEksCluster;
   let stack: Stack;
-  let cluster: eks.Cluster;
   beforeAll(() => {
-    // GIVEN a plain aws-eks-v2 cluster in a CustomerVpc
-    stack = newStack();
-    const vpc = new CustomerVpc(stack, 'Network').vpc;
-    cluster = new eks.Cluster(stack, 'Own', { vpc, version: eks.KubernetesVersion.V1_36, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+    // GIVEN a plain aws-eks-v2 cluster in a CustomerVpc, adapted
+    ({ stack, cluster } = ownClusterStack());
   });
   let n = 0;
   const add = (props: Partial<ConstructorParameters<typeof FargateProfile>[2]>) =>
@@ -174,14 +267,25 @@ describe('FargateProfile validation', () => {
     expect(add({ selectors })).toThrow(/selectors: got '6 selectors'; a Fargate profile takes 1 to 5 selectors/);
   });
 
+  test('no selector', () => {
+    // WHEN the selectors are empty THEN the limit is named
+    expect(add({ selectors: [] })).toThrow(/selectors: got '0 selectors'; a Fargate profile takes 1 to 5 selectors/);
+  });
+
   test('a selector without namespace', () => {
     // WHEN a selector has only labels THEN its namespace is required
     expect(add({ selectors: [{ labels: { app: 'x' } } as any] })).toThrow(/selectors\[0\]\.namespace: got undefined; every selector needs a namespace/);
   });
 
   test('a namespace Kubernetes rejects', () => {
-    // WHEN the namespace has upper case THEN it is refused
-    expect(add({ selectors: [{ namespace: 'Apps' }] })).toThrow(/selectors\[0\]\.namespace: got 'Apps'; must be a Kubernetes namespace name/);
+    // WHEN the namespace has upper case THEN the DNS-1123 label rule is named
+    expect(add({ selectors: [{ namespace: 'Apps' }] })).toThrow(/selectors\[0\]\.namespace: got 'Apps'; must be a DNS-1123 label/);
+  });
+
+  test('more than 5 labels on a selector', () => {
+    // WHEN a selector has 6 labels THEN the limit is named
+    const labels = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => [k, 'x']));
+    expect(add({ selectors: [{ namespace: 'apps', labels }] })).toThrow(/selectors\[0\]\.labels: got .*; a selector takes at most 5 labels/);
   });
 
   test('a selector label Kubernetes rejects', () => {
@@ -195,14 +299,25 @@ describe('FargateProfile validation', () => {
     expect(add({ fargateProfileName: 'eks-apps' })).toThrow(/fargateProfileName: got 'eks-apps'; names beginning with eks- are reserved/);
   });
 
-  test('public subnets', () => {
-    // WHEN the profile is put in public subnets THEN Fargate's private-only rule is named
-    expect(add({ subnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/subnets: got 'public subnets'; Fargate pods must run in private subnets/);
+  test('a profile name with characters EKS rejects', () => {
+    // WHEN the name has a dot THEN the naming rule is quoted
+    expect(add({ fargateProfileName: 'my.apps' })).toThrow(/fargateProfileName: got 'my\.apps'; must be 1 to 100 characters/);
   });
 
-  test('an option of another mode', () => {
+  test('public subnets', () => {
+    // WHEN the profile is put in public subnets THEN Fargate's private-only rule is named
+    expect(add({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/vpcSubnets: got 'public subnets'; Fargate pods must run in private subnets/);
+  });
+
+  test('an option of another construct', () => {
     // WHEN a JavaScript caller passes a node group option THEN it is named as unknown
     expect(add({ instanceTypes: [] } as any)).toThrow(/instanceTypes: got 'a value'; is not an option of FargateProfile/);
+  });
+
+  test('props of the old API', () => {
+    // WHEN a JavaScript caller passes subnets and logging THEN each is named as unknown
+    expect(add({ subnets: {}, logging: {} } as any))
+      .toThrow(/subnets: got 'a value'; is not an option of FargateProfile \(did you mean 'vpcSubnets'\?\)[\s\S]*logging: got 'a value'; is not an option of FargateProfile/);
   });
 
   test('a tokenized namespace is not rejected', () => {
@@ -210,5 +325,6 @@ describe('FargateProfile validation', () => {
     const ns = new CfnParameter(stack, 'Ns').valueAsString;
     const profile = add({ selectors: [{ namespace: ns }] })();
     expect(stack.resolve(profile.podExecutionRole.roleArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/PodExecutionRole/), 'Arn'] });
+    expect(onlyResource(Template.fromStack(stack), 'AWS::EKS::FargateProfile', { Properties: { Selectors: [{ Namespace: { Ref: 'Ns' } }] } })).toBeDefined();
   });
 });

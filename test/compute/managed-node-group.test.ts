@@ -4,10 +4,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { ManagedNodeGroup } from '../../lib/compute/managed-node-group';
-import { NodeMode } from '../../lib/compute/node-mode';
-import { CustomerVpc } from '../../lib/network/customer-vpc';
-import { awsSolutionsFindings, newStack } from '../helpers/synth';
-import { clusterStack, managedPolicyNames, onlyResource, refId } from './fixtures';
+import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
+import { awsSolutionsFindings } from '../helpers/synth';
+import {
+  clusterStack, coreAddonIds, dependsOn, importedClusterStack, managedPolicyNames, onlyId, onlyResource, ownClusterStack,
+  privateSubnetIds, refId,
+} from './fixtures';
 
 describe('managed node group defaults', () => {
   let template: Template;
@@ -32,6 +34,12 @@ describe('managed node group defaults', () => {
     }));
     expect(ng.Properties.RemoteAccess).toBeUndefined();
     expect(ng.Properties.DiskSize).toBeUndefined();
+  });
+
+  test('keeps its logical id under the cluster: <cluster>/NodeGroup', () => {
+    // THEN the node group of NodeMode.managed() is where it always was
+    expect(onlyId(template, 'AWS::EKS::Nodegroup')).toMatch(/^EksNodeGroup[0-9A-F]{8}$/);
+    expect(cluster.capacity.managedNodeGroup!.node.path).toBe('Test/Eks/NodeGroup');
   });
 
   test('uses its own launch template: IMDSv2 with hop limit 1, encrypted 50 GiB gp3 root volume, no key, no instance profile', () => {
@@ -73,7 +81,7 @@ describe('managed node group options', () => {
         desiredSize: 3,
         maxSize: 10,
         diskSize: Size.gibibytes(100),
-        labels: { 'example.com/team': 'payments', tier: 'backend' },
+        labels: { 'example.com/team': 'payments', 'tier': 'backend' },
         taints: [{ key: 'dedicated', value: 'payments', effect: eks.TaintEffect.NO_SCHEDULE }],
         maxUnavailable: 2,
         enableNodeAutoRepair: false,
@@ -122,27 +130,48 @@ describe('managed node group options', () => {
   });
 });
 
-describe('ManagedNodeGroup on a plain aws-eks-v2 cluster', () => {
+describe.each([
+  ['1.35', eks.KubernetesVersion.V1_35],
+  ['1.36', eks.KubernetesVersion.V1_36],
+])('Kubernetes %s comes from the cluster', (expected, version) => {
+  test('NodeMode.managed(), addManagedNodeGroup and new ManagedNodeGroup all pin the cluster\'s kubernetesVersion', () => {
+    // GIVEN an EksCluster of that version WHEN node groups are added the three ways
+    const { stack, cluster } = clusterStack({ kubernetesVersion: version });
+    cluster.addManagedNodeGroup('Added');
+    new ManagedNodeGroup(stack, 'Standalone', { cluster });
+    // THEN every node group's Version is the cluster's
+    const template = Template.fromStack(stack);
+    const groups = Object.values(template.findResources('AWS::EKS::Nodegroup')) as any[];
+    expect(groups).toHaveLength(3);
+    expect(groups.map((g) => g.Properties.Version)).toEqual([expected, expected, expected]);
+    template.hasResourceProperties('AWS::EKS::Cluster', { Version: expected });
+  });
+
+  test('on a bring-your-own eks.Cluster the version is read off the cluster', () => {
+    // GIVEN a plain aws-eks-v2 cluster of that version, adapted WHEN a node group is added THEN it pins that version
+    const { stack, cluster } = ownClusterStack({}, { version });
+    new ManagedNodeGroup(stack, 'Nodes', { cluster });
+    expect(onlyResource(Template.fromStack(stack), 'AWS::EKS::Nodegroup').Properties.Version).toBe(expected);
+  });
+});
+
+describe('ManagedNodeGroup on a bring-your-own aws-eks-v2 cluster', () => {
   let template: Template;
   let stack: Stack;
   beforeAll(() => {
-    // GIVEN a user's own eks.Cluster, and the node group with the CNI policy opted in
-    stack = newStack();
-    const vpc = new CustomerVpc(stack, 'Network').vpc;
-    const cluster = new eks.Cluster(stack, 'Own', {
-      vpc,
-      version: eks.KubernetesVersion.V1_35,
-      defaultCapacity: 0,
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-    });
-    new ManagedNodeGroup(stack, 'Nodes', { cluster, attachCniPolicy: true });
+    // GIVEN a user's own eks.Cluster adapted with EksCluster.fromCluster, and the node group with the CNI policy opted in
+    ({ stack } = (() => {
+      const built = ownClusterStack({}, { version: eks.KubernetesVersion.V1_35 });
+      new ManagedNodeGroup(built.stack, 'Nodes', { cluster: built.cluster, attachCniPolicy: true });
+      return built;
+    })());
     template = Template.fromStack(stack);
   });
 
-  test('follows the cluster version, in its private subnets', () => {
-    // THEN the version is read from the cluster
+  test('joins that cluster in the cluster\'s private subnets', () => {
+    // THEN the node group names the own cluster and its vpcSubnets (the VPC's private subnets)
     const ng = onlyResource(template, 'AWS::EKS::Nodegroup');
-    expect(ng.Properties.Version).toBe('1.35');
+    expect(ng.Properties.ClusterName).toEqual({ Ref: onlyId(template, 'AWS::EKS::Cluster') });
     expect(ng.Properties.Subnets).toHaveLength(3);
   });
 
@@ -155,15 +184,94 @@ describe('ManagedNodeGroup on a plain aws-eks-v2 cluster', () => {
   });
 });
 
-test('an imported cluster gets a node group without a pinned version', () => {
-  // GIVEN a cluster imported by name WHEN a node group is added without a version
-  const stack = newStack();
-  const vpc = new CustomerVpc(stack, 'Network').vpc;
-  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'theirs', vpc });
+test('vpcSubnets picks the subnets of one node group', () => {
+  // GIVEN an EksCluster WHEN a node group is put in two of the three private subnets
+  const { stack, network, cluster } = clusterStack();
+  new ManagedNodeGroup(stack, 'Pinned', { cluster, vpcSubnets: { subnets: network.vpc.privateSubnets.slice(0, 2) } });
+  // THEN that group lists those two, and the mode's group all three
+  const template = Template.fromStack(stack);
+  const subnetsOf = (idPattern: RegExp) => (Object.entries(template.findResources('AWS::EKS::Nodegroup')) as Array<[string, any]>)
+    .find(([id]) => idPattern.test(id))![1].Properties.Subnets;
+  expect(subnetsOf(/^Pinned/)).toEqual(privateSubnetIds(stack, network).slice(0, 2));
+  expect(subnetsOf(/^EksNodeGroup/)).toEqual(privateSubnetIds(stack, network));
+});
+
+test('an imported cluster gets a node group pinned to the stated Kubernetes version', () => {
+  // GIVEN a cluster imported by name and adapted with its version stated WHEN a node group is added
+  const { stack, cluster } = importedClusterStack({ kubernetesVersion: eks.KubernetesVersion.V1_35 });
   new ManagedNodeGroup(stack, 'Nodes', { cluster });
-  // THEN EKS uses the cluster's version at creation
+  // THEN the node group joins it by name and follows the stated version
   const ng = onlyResource(Template.fromStack(stack), 'AWS::EKS::Nodegroup');
   expect(ng.Properties.ClusterName).toBe('theirs');
-  expect(ng.Properties.Version).toBeUndefined();
+  expect(ng.Properties.Version).toBe('1.35');
   expect(ng.Properties.AmiType).toBe('AL2023_x86_64_STANDARD');
+});
+
+describe('core add-on ordering around managed node groups', () => {
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN a managed-mode EksCluster WHEN node groups are added with addManagedNodeGroup and with new ManagedNodeGroup
+    const { stack, cluster } = clusterStack();
+    cluster.addManagedNodeGroup('Added');
+    new ManagedNodeGroup(stack, 'Standalone', { cluster });
+    template = Template.fromStack(stack);
+  });
+
+  test.each([
+    ['NodeMode.managed()', /^EksNodeGroup[0-9A-F]{8}$/],
+    ['addManagedNodeGroup', /^EksAdded[0-9A-F]{8}$/],
+    ['new ManagedNodeGroup', /^Standalone[0-9A-F]{8}$/],
+  ])('the node group of %s waits for vpc-cni, kube-proxy and the Pod Identity agent, and CoreDNS waits for it', (_how, idPattern) => {
+    // THEN the networking add-ons go first and CoreDNS after
+    const addons = coreAddonIds(template);
+    const groupId = Object.keys(template.findResources('AWS::EKS::Nodegroup')).find((id) => idPattern.test(id))!;
+    expect(groupId).toBeDefined();
+    expect(dependsOn(template, groupId)).toEqual(expect.arrayContaining([addons.VpcCni, addons.KubeProxy, addons.PodIdentityAgent]));
+    expect(dependsOn(template, addons.CoreDns)).toContain(groupId);
+    expect(dependsOn(template, groupId)).not.toContain(addons.CoreDns);
+  });
+});
+
+describe.each([
+  [NodeModeType.FARGATE, () => NodeMode.fargate()],
+  [NodeModeType.AUTO_MODE, () => NodeMode.autoMode()],
+])('a managed node group on a %s cluster', (type, mode) => {
+  const refusal = new RegExp(`cluster: got 'nodeModeType ${type}'; EC2 nodes need the VPC CNI and kube-proxy, which a ${type} cluster does not install; ` +
+    'choose NodeMode.managed\\(\\) or NodeMode.selfManaged\\(\\) and add Fargate profiles beside it');
+
+  test('is refused on an EksCluster, added either way', () => {
+    // GIVEN a cluster of the mode WHEN a node group is added THEN synth fails naming why nodes would never be Ready
+    const { stack, cluster } = clusterStack({ nodeMode: mode() });
+    expect(() => cluster.addManagedNodeGroup('Gpu')).toThrow(/ManagedNodeGroup at 'Test\/Eks\/Gpu' has invalid props/);
+    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster })).toThrow(refusal);
+  });
+
+  test('is refused on a bring-your-own cluster stated to be of that mode', () => {
+    // GIVEN an imported cluster adapted as that mode WHEN a node group is added THEN it is refused the same way
+    const { stack, cluster } = importedClusterStack({ nodeModeType: type });
+    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster })).toThrow(refusal);
+  });
+});
+
+describe('ManagedNodeGroup props', () => {
+  test('props of the old API are named as unknown', () => {
+    // GIVEN an EksCluster WHEN a JavaScript caller passes subnets and version THEN each is named with the real props
+    const { stack, cluster } = clusterStack();
+    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster, subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, version: eks.KubernetesVersion.V1_35 } as any))
+      .toThrow(/ManagedNodeGroup at 'Test\/Nodes'[\s\S]*subnets: got 'a value'; is not an option of ManagedNodeGroup \(did you mean 'vpcSubnets'\?\); its options are [\s\S]*version: got 'a value'; is not an option of ManagedNodeGroup/);
+  });
+
+  test('a misspelt prop is named with the nearest real one', () => {
+    // WHEN minSize is spelt minSzie THEN the error suggests minSize
+    const { stack, cluster } = clusterStack();
+    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster, minSzie: 3 } as any))
+      .toThrow(/minSzie: got 'a value'; is not an option of ManagedNodeGroup \(did you mean 'minSize'\?\)/);
+  });
+
+  test('nodes in public subnets are refused', () => {
+    // GIVEN a bring-your-own cluster WHEN a node group is put in the public subnets THEN it is refused
+    const { stack, cluster } = ownClusterStack();
+    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+      .toThrow(/ManagedNodeGroup at 'Test\/Nodes'[\s\S]*vpcSubnets: got 'public subnets'; managed nodes must run in private subnets/);
+  });
 });

@@ -99,10 +99,12 @@ describe.each([
   });
 
   test('EC2 nodes are refused: the mode installs no VPC CNI or kube-proxy, so they would never become Ready', () => {
+    // GIVEN a cluster of the mode WHEN EC2 nodes are added THEN each node construct refuses the cluster
     const { cluster } = clusterStack({ nodeMode: mode() });
     expect(() => cluster.addManagedNodeGroup('Gpu')).toThrow(
-      /EksCluster at 'Test\/Eks' has invalid props:\n {2}- addManagedNodeGroup\('Gpu'\): got 'nodeMode (auto-mode|fargate)'; EC2 nodes need the VPC CNI and kube-proxy/);
-    expect(() => cluster.addSelfManagedNodes('Legacy')).toThrow(/addSelfManagedNodes\('Legacy'\): got 'nodeMode (auto-mode|fargate)'; .*choose NodeMode.managed\(\) or NodeMode.selfManaged\(\)/);
+      /ManagedNodeGroup at 'Test\/Eks\/Gpu' has invalid props:\n {2}- cluster: got 'nodeModeType (auto-mode|fargate)'; EC2 nodes need the VPC CNI and kube-proxy/);
+    expect(() => cluster.addSelfManagedNodes('Legacy')).toThrow(
+      /SelfManagedNodes at 'Test\/Eks\/Legacy'[\s\S]*cluster: got 'nodeModeType (auto-mode|fargate)'; .*choose NodeMode.managed\(\) or NodeMode.selfManaged\(\) and add Fargate profiles beside it/);
   });
 });
 

@@ -4,10 +4,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { ManagedNodeGroup } from '../../lib/compute/managed-node-group';
-import { AutoModeNodePool, NodeMode } from '../../lib/compute/node-mode';
+import { AutoModeNodePool, NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { newStack } from '../helpers/synth';
-import { clusterStack } from './fixtures';
+import { clusterStack, ownClusterStack } from './fixtures';
 
 const m6i = new ec2.InstanceType('m6i.large');
 const m7g = new ec2.InstanceType('m7g.large');
@@ -207,11 +207,31 @@ describe('options that make no sense for the chosen mode', () => {
   });
 
   test('nodes in public subnets', () => {
-    // GIVEN a plain eks.Cluster WHEN a node group is put in the public subnets THEN it is refused
-    const stack = newStack();
-    const vpc = new CustomerVpc(stack, 'Network').vpc;
-    const cluster = new eks.Cluster(stack, 'Own', { vpc, version: eks.KubernetesVersion.V1_36, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
-    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster, subnets: { subnetType: ec2.SubnetType.PUBLIC } }))
-      .toThrow(/ManagedNodeGroup at 'Test\/Nodes'[\s\S]*subnets: got 'public subnets'; managed nodes must run in private subnets/);
+    // GIVEN a plain eks.Cluster, adapted WHEN a node group is put in the public subnets THEN it is refused
+    const { stack, cluster } = ownClusterStack();
+    expect(() => new ManagedNodeGroup(stack, 'Nodes', { cluster, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+      .toThrow(/ManagedNodeGroup at 'Test\/Nodes'[\s\S]*vpcSubnets: got 'public subnets'; managed nodes must run in private subnets/);
+  });
+
+  test('nodes in a single Availability Zone', () => {
+    // GIVEN a cluster in a VPC with known AZs WHEN a node group gets one private subnet THEN it is refused
+    const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 1 });
+    const own = new eks.Cluster(stack, 'Own', { vpc, version: eks.KubernetesVersion.V1_36, defaultCapacity: 0, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+    const cluster = EksCluster.fromCluster(stack, 'Byo', { cluster: own, nodeModeType: NodeModeType.MANAGED });
+    expect(() => new ManagedNodeGroup(stack, 'OneAz', { cluster, vpcSubnets: { subnets: [vpc.privateSubnets[0]] } }))
+      .toThrow(/vpcSubnets: got 'subnets in [^']*'; managed nodes need subnets in at least 2 Availability Zones/);
+  });
+});
+
+describe('unknown options of a node mode', () => {
+  test.each([
+    ['NodeMode.managed()', () => NodeMode.managed({ minSzie: 2 } as any), /minSzie: got 'a value'; is not an option of NodeMode\.managed\(\) \(did you mean 'minSize'\?\)/],
+    ['NodeMode.selfManaged()', () => NodeMode.selfManaged({ subnets: {} } as any), /subnets: got 'a value'; is not an option of NodeMode\.selfManaged\(\)/],
+    ['NodeMode.fargate()', () => NodeMode.fargate({ selector: [] } as any), /selector: got 'a value'; is not an option of NodeMode\.fargate\(\) \(did you mean 'selectors'\?\)/],
+    ['NodeMode.autoMode()', () => NodeMode.autoMode({ nodePool: [] } as any), /nodePool: got 'a value'; is not an option of NodeMode\.autoMode\(\) \(did you mean 'nodePools'\?\)/],
+  ])('%s names a misspelt or foreign option', (_mode, mode, message) => {
+    // WHEN a JavaScript caller passes it THEN EksCluster refuses it before creating anything
+    expect(() => clusterStack({ nodeMode: mode() })).toThrow(message);
   });
 });

@@ -1,13 +1,16 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
-import { NodeMode } from '../../lib/compute/node-mode';
+import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { SelfManagedNodes } from '../../lib/compute/self-managed-nodes';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { awsSolutionsFindings, Finding, newStack } from '../helpers/synth';
-import { clusterStack, managedPolicyNames, onlyResource, refId } from './fixtures';
+import {
+  clusterStack, coreAddonIds, dependsOn, importedClusterStack, importedEksCluster, managedPolicyNames, onlyId, onlyResource,
+  ownClusterStack, refId,
+} from './fixtures';
 
 /** The user data of a launch template as text, with tokens rendered as `${Token}` JSON. */
 function userDataOf(template: Template, ltId: string): string {
@@ -50,8 +53,10 @@ describe('self-managed nodes (AL2023 default)', () => {
     expect(userData).toContain(`name: {"Ref":"${clusterId}"}`);
     expect(userData).toContain(`apiServerEndpoint: {"Fn::GetAtt":["${clusterId}","Endpoint"]}`);
     expect(userData).toContain(`certificateAuthority: {"Fn::GetAtt":["${clusterId}","CertificateAuthorityData"]}`);
-    // the CustomerVpc is 10.0.0.0/16, so EKS picks 172.20.0.0/16 for services
+    // the cluster's serviceIpv4Cidr: EksCluster's default for the 10.0.0.0/16 CustomerVpc, set on the cluster too
     expect(userData).toContain('cidr: 172.20.0.0/16');
+    expect(cluster.serviceIpv4Cidr).toBe('172.20.0.0/16');
+    template.hasResourceProperties('AWS::EKS::Cluster', { KubernetesNetworkConfig: Match.objectLike({ ServiceIpv4Cidr: '172.20.0.0/16' }) });
     expect(userData).toMatch(/--BOUNDARY--\n$/);
   });
 
@@ -135,9 +140,47 @@ describe('self-managed nodes (AL2023 default)', () => {
     expect(sg.SecurityGroupIngress).toBeUndefined();
   });
 
+  test('keeps its logical ids under the cluster (<cluster>/SelfManagedNodes) and its security group joins the cluster\'s node security groups', () => {
+    // THEN the nodes are where they always were, and storage would allow traffic from their security group
+    expect(onlyId(template, 'AWS::AutoScaling::AutoScalingGroup')).toMatch(/^EksSelfManagedNodesAutoScalingGroupASG[0-9A-F]{8}$/);
+    const nodes = cluster.capacity.selfManagedNodes!;
+    expect(nodes.node.path).toBe('Test/Eks/SelfManagedNodes');
+    expect(cluster.nodeSecurityGroups).toContain(nodes.securityGroup);
+    expect(cluster.nodeSecurityGroups).toContain(cluster.cluster.clusterSecurityGroup);
+  });
+
   test('is AwsSolutions clean', () => {
     // THEN no unacknowledged cdk-nag finding
     expect(findings).toEqual([]);
+  });
+});
+
+describe('the service CIDR nodeadm is told is the cluster\'s serviceIpv4Cidr', () => {
+  test.each([
+    ['the default', undefined, '172.20.0.0/16'],
+    ['a non-default block', '10.100.0.0/16', '10.100.0.0/16'],
+    ['a /20 block', '192.168.16.0/20', '192.168.16.0/20'],
+  ])('%s', (_name, serviceIpv4Cidr, expected) => {
+    // GIVEN a self-managed EksCluster with that serviceIpv4Cidr, and nodes added beside the mode's
+    const { stack, cluster } = clusterStack({ nodeMode: NodeMode.selfManaged(), serviceIpv4Cidr });
+    cluster.addSelfManagedNodes('Added');
+    // THEN the cluster is created with it, and every NodeConfig carries it
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::Cluster', { KubernetesNetworkConfig: Match.objectLike({ ServiceIpv4Cidr: expected }) });
+    const userData = Object.keys(template.findResources('AWS::EC2::LaunchTemplate')).map((id) => userDataOf(template, id));
+    expect(userData).toHaveLength(2);
+    for (const data of userData) {
+      expect(data).toContain(`    cidr: ${expected}\n`);
+    }
+  });
+
+  test('on a bring-your-own eks.Cluster, the serviceIpv4Cidr set on it', () => {
+    // GIVEN a plain eks.Cluster with a service CIDR, adapted as self-managed
+    const { stack, cluster } = ownClusterStack({ nodeModeType: NodeModeType.SELF_MANAGED }, { serviceIpv4Cidr: '10.100.0.0/16' });
+    new SelfManagedNodes(stack, 'Nodes', { cluster });
+    // THEN the NodeConfig carries it
+    const template = Template.fromStack(stack);
+    expect(userDataOf(template, onlyId(template, 'AWS::EC2::LaunchTemplate'))).toContain('    cidr: 10.100.0.0/16\n');
   });
 });
 
@@ -150,7 +193,7 @@ describe('self-managed Bottlerocket spot nodes with labels and taints', () => {
     const vpc = new CustomerVpc(stack, 'Network').vpc;
     const cluster = new EksCluster(stack, 'Eks', { vpc });
     new SelfManagedNodes(stack, 'Spot', {
-      cluster: cluster.cluster,
+      cluster,
       amiType: eks.NodegroupAmiType.BOTTLEROCKET_ARM_64,
       instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('c7g.large')],
       spot: true,
@@ -213,35 +256,127 @@ describe('self-managed Bottlerocket spot nodes with labels and taints', () => {
   });
 });
 
-describe('SelfManagedNodes on an imported cluster', () => {
-  function importedCluster(stack: Stack) {
+describe('SelfManagedNodes on a bring-your-own cluster', () => {
+  test('an imported cluster: the stated version picks the AMI and the stated service CIDR goes to nodeadm', () => {
+    // GIVEN an imported cluster adapted with its version and service CIDR stated
+    const stack = newStack();
     const vpc = new CustomerVpc(stack, 'Network').vpc;
-    return eks.Cluster.fromClusterAttributes(stack, 'Imported', {
-      clusterName: 'theirs', vpc, clusterEndpoint: 'https://example.eks.amazonaws.com',
-      clusterCertificateAuthorityData: 'Q0E=', clusterSecurityGroupId: 'sg-12345678',
+    const own = importedEksCluster(stack, vpc);
+    const cluster = EksCluster.fromCluster(stack, 'Byo', {
+      cluster: own, nodeModeType: NodeModeType.SELF_MANAGED, kubernetesVersion: eks.KubernetesVersion.V1_34,
+      serviceIpv4Cidr: '10.100.0.0/16', nodeSecurityGroups: [own.clusterSecurityGroup],
     });
-  }
-
-  test('requires the version and service CIDR it cannot read', () => {
-    // GIVEN an imported cluster WHEN nodes are added without version and service CIDR THEN both are named
-    const stack = newStack();
-    const cluster = importedCluster(stack);
-    expect(() => new SelfManagedNodes(stack, 'Nodes', { cluster }))
-      .toThrow(/SelfManagedNodes at 'Test\/Nodes'[\s\S]*version: got undefined; is required[\s\S]*serviceIpv4Cidr: got undefined; is required/);
-  });
-
-  test('uses the given version and service CIDR', () => {
-    // GIVEN an imported cluster WHEN version and service CIDR are given THEN the AMI and NodeConfig use them
-    const stack = newStack();
-    const cluster = importedCluster(stack);
-    new SelfManagedNodes(stack, 'Nodes', { cluster, version: eks.KubernetesVersion.V1_34, serviceIpv4Cidr: '10.100.0.0/16' });
+    // WHEN nodes are added
+    const nodes = new SelfManagedNodes(stack, 'Nodes', { cluster });
+    // THEN the AMI and the NodeConfig use them, the nodes join by name, and their security group joins the adapter's
     const template = Template.fromStack(stack);
     const params = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
     expect(Object.values(params).map((p: any) => p.Default)).toEqual(['/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id']);
-    const ltId = Object.keys(template.findResources('AWS::EC2::LaunchTemplate'))[0];
-    const userData = userDataOf(template, ltId);
+    const userData = userDataOf(template, onlyId(template, 'AWS::EC2::LaunchTemplate'));
     expect(userData).toContain('name: theirs');
     expect(userData).toContain('cidr: 10.100.0.0/16');
     template.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'theirs', Type: 'EC2_LINUX' });
+    expect(cluster.nodeSecurityGroups).toEqual([own.clusterSecurityGroup, nodes.securityGroup]);
+  });
+
+  test('AL2023 nodes on a cluster whose service CIDR is unknown name serviceIpv4Cidr on the cluster', () => {
+    // GIVEN an imported cluster adapted without a service CIDR WHEN AL2023 nodes are added THEN synth fails naming it
+    const { stack, cluster } = importedClusterStack({ nodeModeType: NodeModeType.MANAGED });
+    expect(() => new SelfManagedNodes(stack, 'Nodes', { cluster }))
+      .toThrow(/SelfManagedNodes at 'Test\/Nodes'[\s\S]*cluster\.serviceIpv4Cidr: got undefined; is unknown, and nodeadm on Amazon Linux 2023 nodes needs the cluster's service CIDR: state serviceIpv4Cidr in EksCluster\.fromCluster\(\)/);
+  });
+
+  test('an eks.Cluster of this app without a service CIDR set is no guess either', () => {
+    // GIVEN a plain eks.Cluster that leaves the service CIDR to EKS WHEN AL2023 nodes are added THEN it is asked for
+    const { stack, cluster } = ownClusterStack();
+    expect(() => new SelfManagedNodes(stack, 'Nodes', { cluster })).toThrow(/cluster\.serviceIpv4Cidr: got undefined; is unknown/);
+  });
+
+  test('a service CIDR from a CloudFormation parameter goes to nodeadm as is', () => {
+    // GIVEN an imported cluster whose service CIDR is a token WHEN AL2023 nodes are added THEN the NodeConfig references it
+    const stack = newStack();
+    const vpc = new CustomerVpc(stack, 'Network').vpc;
+    const cluster = EksCluster.fromCluster(stack, 'Byo', {
+      cluster: importedEksCluster(stack, vpc), nodeModeType: NodeModeType.MANAGED, kubernetesVersion: eks.KubernetesVersion.V1_36,
+      serviceIpv4Cidr: new CfnParameter(stack, 'ServiceCidr').valueAsString,
+    });
+    new SelfManagedNodes(stack, 'Nodes', { cluster });
+    const template = Template.fromStack(stack);
+    expect(userDataOf(template, onlyId(template, 'AWS::EC2::LaunchTemplate'))).toContain('    cidr: {"Ref":"ServiceCidr"}\n');
+  });
+
+  test('Bottlerocket nodes need no service CIDR', () => {
+    // GIVEN the same cluster WHEN Bottlerocket nodes are added THEN they are created with TOML settings
+    const { stack, cluster } = importedClusterStack();
+    new SelfManagedNodes(stack, 'Nodes', { cluster, amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64 });
+    const template = Template.fromStack(stack);
+    expect(userDataOf(template, onlyId(template, 'AWS::EC2::LaunchTemplate'))).toContain('cluster-name = "theirs"');
+    const params = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
+    expect(Object.values(params).map((p: any) => p.Default)).toEqual(['/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id']);
+  });
+
+  test('an imported cluster without endpoint, certificate or cluster security group names each', () => {
+    // GIVEN a cluster imported by name only WHEN nodes are added THEN the three missing attributes are named
+    const stack = newStack();
+    const vpc = new CustomerVpc(stack, 'Network').vpc;
+    const bare = eks.Cluster.fromClusterAttributes(stack, 'Bare', { clusterName: 'theirs', vpc });
+    const cluster = EksCluster.fromCluster(stack, 'Byo', {
+      cluster: bare, nodeModeType: NodeModeType.MANAGED, kubernetesVersion: eks.KubernetesVersion.V1_35,
+      serviceIpv4Cidr: '172.20.0.0/16', nodeSecurityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-1')],
+    });
+    expect(() => new SelfManagedNodes(stack, 'Nodes', { cluster })).toThrow(
+      /cluster: got 'Test\/Bare'; self-managed nodes need the cluster's clusterEndpoint[\s\S]*clusterCertificateAuthorityData[\s\S]*clusterSecurityGroupId: pass it to eks\.Cluster\.fromClusterAttributes/);
+  });
+});
+
+describe('core add-on ordering around self-managed nodes', () => {
+  test.each([
+    ['NodeMode.selfManaged()', (c: EksCluster) => c.capacity.selfManagedNodes!],
+    ['addSelfManagedNodes', (c: EksCluster) => c.addSelfManagedNodes('Added')],
+    ['new SelfManagedNodes', (c: EksCluster) => new SelfManagedNodes(Stack.of(c), 'Standalone', { cluster: c })],
+  ])('the Auto Scaling group of %s waits for vpc-cni, kube-proxy and the Pod Identity agent, CoreDNS waits for it, and its security group is a node security group', (_how, add) => {
+    // GIVEN a self-managed EksCluster WHEN nodes are added that way
+    const { stack, cluster } = clusterStack({ nodeMode: NodeMode.selfManaged() });
+    const nodes = add(cluster);
+    // THEN the networking add-ons go first and CoreDNS after, and storage would allow the nodes' traffic
+    const template = Template.fromStack(stack);
+    const addons = coreAddonIds(template);
+    const asgId = stack.getLogicalId(nodes.autoScalingGroup.node.defaultChild as any);
+    expect(dependsOn(template, asgId)).toEqual(expect.arrayContaining([addons.VpcCni, addons.KubeProxy, addons.PodIdentityAgent]));
+    expect(dependsOn(template, addons.CoreDns)).toContain(asgId);
+    expect(cluster.nodeSecurityGroups).toContain(nodes.securityGroup);
+  });
+});
+
+describe.each([
+  [NodeModeType.FARGATE, () => NodeMode.fargate()],
+  [NodeModeType.AUTO_MODE, () => NodeMode.autoMode()],
+])('self-managed nodes on a %s cluster', (type, mode) => {
+  test('are refused, on an EksCluster and on a bring-your-own cluster of that mode', () => {
+    // GIVEN clusters of the mode WHEN self-managed nodes are added THEN synth fails naming why nodes would never be Ready
+    const refusal = new RegExp(`cluster: got 'nodeModeType ${type}'; EC2 nodes need the VPC CNI and kube-proxy, which a ${type} cluster does not install; ` +
+      'choose NodeMode.managed\\(\\) or NodeMode.selfManaged\\(\\) and add Fargate profiles beside it');
+    const { cluster } = clusterStack({ nodeMode: mode() });
+    expect(() => cluster.addSelfManagedNodes('Legacy')).toThrow(/SelfManagedNodes at 'Test\/Eks\/Legacy' has invalid props/);
+    expect(() => cluster.addSelfManagedNodes('Legacy2')).toThrow(refusal);
+    const imported = importedClusterStack({ nodeModeType: type, serviceIpv4Cidr: '172.20.0.0/16' });
+    expect(() => new SelfManagedNodes(imported.stack, 'Nodes', { cluster: imported.cluster })).toThrow(refusal);
+  });
+});
+
+describe('SelfManagedNodes props', () => {
+  test('props of the old API are named as unknown', () => {
+    // GIVEN an EksCluster WHEN a JavaScript caller passes version, serviceIpv4Cidr and subnets THEN each is named
+    const { stack, cluster } = clusterStack({ nodeMode: NodeMode.selfManaged() });
+    expect(() => new SelfManagedNodes(stack, 'Nodes', {
+      cluster, version: eks.KubernetesVersion.V1_35, serviceIpv4Cidr: '10.100.0.0/16', subnets: {},
+    } as any)).toThrow(/version: got 'a value'; is not an option of SelfManagedNodes[\s\S]*serviceIpv4Cidr: got 'a value'; is not an option of SelfManagedNodes[\s\S]*subnets: got 'a value'; is not an option of SelfManagedNodes \(did you mean 'vpcSubnets'\?\)/);
+  });
+
+  test('vpcSubnets in public subnets are refused', () => {
+    // WHEN the nodes are put in the public subnets THEN it is refused
+    const { stack, cluster } = clusterStack({ nodeMode: NodeMode.selfManaged() });
+    expect(() => new SelfManagedNodes(stack, 'Nodes', { cluster, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+      .toThrow(/vpcSubnets: got 'public subnets'; self-managed nodes must run in private subnets/);
   });
 });

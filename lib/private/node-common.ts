@@ -3,10 +3,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledge } from '../private/acknowledge';
-import { PropErrors } from '../private/prop-errors';
-import { checkSpansTwoAzs } from '../private/subnets';
-import { NodeTaint } from './node-taint';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
+import type { FargateProfileOptions } from '../compute/fargate-profile';
+import type { ManagedNodeGroupOptions } from '../compute/managed-node-group';
+import { NodeModeType } from '../compute/node-mode';
+import type { NodeTaint } from '../compute/node-taint';
+import type { SelfManagedNodesOptions } from '../compute/self-managed-nodes';
+import { acknowledge } from './acknowledge';
+import { optionKeys } from './known-keys';
+import { isDnsSubdomain } from './kubernetes-names';
+import { PropErrors } from './prop-errors';
+import { checkSpansTwoAzs, selectSubnetsOrNone } from './subnets';
 
 // Internal helpers shared by the node constructs. Not exported from lib/index.ts.
 
@@ -25,19 +32,20 @@ export const SUPPORTED_AMI_TYPES: readonly eks.NodegroupAmiType[] = [
   eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS,
 ];
 
-/** The option names of `ManagedNodeGroupOptions`, to catch options of another mode. */
-export const MANAGED_NODE_GROUP_OPTION_KEYS: readonly string[] = [
-  'nodegroupName', 'instanceTypes', 'amiType', 'capacityType', 'minSize', 'desiredSize', 'maxSize', 'diskSize',
-  'labels', 'taints', 'maxUnavailable', 'enableNodeAutoRepair',
-];
+/** The option names of `ManagedNodeGroupOptions` (what `NodeMode.managed()` takes), to catch options of another mode. */
+export const MANAGED_NODE_GROUP_OPTION_KEYS = optionKeys<ManagedNodeGroupOptions>({
+  nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
+  diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
+});
 
-/** The option names of `SelfManagedNodesOptions`. */
-export const SELF_MANAGED_NODES_OPTION_KEYS: readonly string[] = [
-  'instanceTypes', 'amiType', 'spot', 'minSize', 'desiredSize', 'maxSize', 'diskSize', 'labels', 'taints', 'maxBatchSize',
-];
+/** The option names of `SelfManagedNodesOptions` (what `NodeMode.selfManaged()` takes). */
+export const SELF_MANAGED_NODES_OPTION_KEYS = optionKeys<SelfManagedNodesOptions>({
+  instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
+  labels: true, taints: true, maxBatchSize: true,
+});
 
 /** The option names of `FargateProfileOptions`. */
-export const FARGATE_PROFILE_OPTION_KEYS: readonly string[] = ['selectors', 'fargateProfileName'];
+export const FARGATE_PROFILE_OPTION_KEYS = optionKeys<FargateProfileOptions>({ selectors: true, fargateProfileName: true });
 
 /** The default instance type: general purpose, x86_64, offered in every commercial region. */
 export const DEFAULT_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE);
@@ -141,8 +149,8 @@ export function checkDiskSize(errors: PropErrors, size: Size): number {
   return gib;
 }
 
+/** The name part of a label or taint key, and a label value: not a DNS name (upper case, `_` and `.` allowed). */
 const NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const RESERVED_DOMAINS = ['kubernetes.io', 'k8s.io'];
 
 /** Why a label or taint key is invalid, or undefined when Kubernetes accepts it. */
@@ -154,7 +162,7 @@ function keyProblem(key: string): string | undefined {
     return 'the name part must be 1 to 63 characters of letters, digits, -, _ and ., beginning and ending with a letter or digit';
   }
   if (prefix !== undefined) {
-    if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) {
+    if (!isDnsSubdomain(prefix)) {
       return 'the prefix must be a lower-case DNS subdomain of at most 253 characters';
     }
     const reserved = RESERVED_DOMAINS.find((d) => prefix === d || prefix.endsWith(`.${d}`));
@@ -224,22 +232,9 @@ export function kubernetesTaintEffect(effect: eks.TaintEffect): string {
   }
 }
 
-/**
- * Options objects come from JavaScript too, where nothing stops a prop of another mode being passed.
- * Names every key that is not a prop of this construct or mode.
- */
-export function checkKnownKeys(errors: PropErrors, options: object, known: readonly string[], what: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
-      errors.add(key, (options as Record<string, unknown>)[key] === null ? 'null' : 'a value',
-        `is not an option of ${what}; its options are ${known.join(', ')}`);
-    }
-  }
-}
-
 /** Subnets for nodes or Fargate pods: private, in at least 2 AZs. */
 export function checkPrivateSubnets(errors: PropErrors, prop: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, what: string): ec2.ISubnet[] {
-  const subnets = vpc.selectSubnets(selection).subnets;
+  const subnets = selectSubnetsOrNone(vpc, selection);
   const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
   const pub = subnets.filter((s) => publicIds.has(s.subnetId));
   errors.check(pub.length === 0, prop, 'public subnets', `${what} must run in private subnets (no route to an internet gateway, no public IPs)`);
@@ -247,33 +242,17 @@ export function checkPrivateSubnets(errors: PropErrors, prop: string, vpc: ec2.I
   return subnets;
 }
 
-/** The Kubernetes version of an aws-eks-v2 cluster created in this app, else undefined. */
-export function versionOf(cluster: eks.ICluster): string | undefined {
-  const cfn = cluster instanceof eks.Cluster ? cluster.node.defaultChild : undefined;
-  return cfn instanceof eks.CfnCluster ? cfn.version : undefined;
-}
-
 /**
- * The service IPv4 CIDR of an aws-eks-v2 cluster created in this app, else undefined.
- * CloudFormation does not return it, so it is read from the cluster's props; when the cluster
- * leaves it to EKS, EKS picks 172.20.0.0/16 for a VPC in 10.0.0.0/8 and 10.100.0.0/16 otherwise,
- * which is reproduced here from the VPC's CIDR block when that is known at synth time.
+ * EC2 nodes need the VPC CNI and kube-proxy to become Ready. Fargate and Auto Mode clusters do not
+ * install them (and no unmanaged copies are bootstrapped), so nodes added there would never join:
+ * a node group creation that fails after about 20 minutes. Refused at synth instead.
  */
-export function serviceCidrOf(cluster: eks.ICluster): string | undefined {
-  const cfn = cluster instanceof eks.Cluster ? cluster.node.defaultChild : undefined;
-  if (!(cfn instanceof eks.CfnCluster)) {
-    return undefined;
+export function checkEc2NodesCanJoin(errors: PropErrors, cluster: IEksCluster): void {
+  const type = cluster.nodeModeType;
+  if (type === NodeModeType.FARGATE || type === NodeModeType.AUTO_MODE) {
+    errors.add('cluster', `nodeModeType ${type}`,
+      `EC2 nodes need the VPC CNI and kube-proxy, which a ${type} cluster does not install; choose NodeMode.managed() or NodeMode.selfManaged() and add Fargate profiles beside it`);
   }
-  const config = cfn.kubernetesNetworkConfig as eks.CfnCluster.KubernetesNetworkConfigProperty | undefined;
-  if (config?.serviceIpv4Cidr !== undefined && !Token.isUnresolved(config) && !Token.isUnresolved(config.serviceIpv4Cidr)) {
-    return config.serviceIpv4Cidr;
-  }
-  const cfnVpc = cluster.vpc.node.defaultChild;
-  const vpcCidr = cfnVpc instanceof ec2.CfnVPC ? cfnVpc.cidrBlock : undefined;
-  if (vpcCidr === undefined || Token.isUnresolved(vpcCidr)) {
-    return undefined;
-  }
-  return vpcCidr.startsWith('10.') ? '172.20.0.0/16' : '10.100.0.0/16';
 }
 
 const POLICY_REASONS: Record<string, string> = {
