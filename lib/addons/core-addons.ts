@@ -2,12 +2,13 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { NodeCapacity, NodeModeType } from '../compute/node-mode';
+import { IEksCluster } from '../cluster/i-eks-cluster';
+import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
+import { ADDON_VERSIONS, addonVersionProblem } from '../private/addon-versions';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { addonVersionProblem, pinnedAddonVersion } from './addon-versions';
-import { kubernetesVersionOfCluster, nodeModeTypeOfCluster } from './cluster-facts';
 
 /** Options every core add-on takes. */
 export interface CoreAddonOptions {
@@ -23,9 +24,9 @@ export interface CoreAddonOptions {
    * The add-on version, such as `v1.19.2-eksbuild.1`. Checked offline against the format and the
    * cluster's Kubernetes version (rule in docs/ADDONS.md).
    *
-   * @default - the version pinned for the cluster's Kubernetes version in lib/addons/addon-versions.ts
+   * @default - the version pinned for the cluster's Kubernetes version (`AddonVersions.pinned`)
    */
-  readonly version?: string;
+  readonly addonVersion?: string;
 
   /**
    * Raw JSON configuration values, as `aws eks describe-addon-configuration` describes them for this
@@ -112,24 +113,21 @@ export interface CoreAddonsOptions {
  * Props of {@link CoreAddons}.
  */
 export interface CoreAddonsProps extends CoreAddonsOptions {
-  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster, created or imported. */
-  readonly cluster: eks.ICluster;
-
   /**
-   * The cluster's Kubernetes version, which picks the pinned add-on versions. Required for an
-   * imported cluster.
-   *
-   * @default - the version the cluster's `AWS::EKS::Cluster` is created with
+   * The cluster: an `EksCluster` (which installs its own `CoreAddons`), or any aws-eks-v2 cluster
+   * through `EksCluster.fromCluster()`. Its node mode decides what is installed and its Kubernetes
+   * version picks the pinned add-on versions.
    */
-  readonly kubernetesVersion?: eks.KubernetesVersion;
-
-  /**
-   * How the cluster gets compute, which decides what is installed (see `CoreAddons`).
-   *
-   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
+  readonly cluster: IEksCluster;
 }
+
+const PROPS_KEYS = optionKeys<CoreAddonsProps>({
+  cluster: true, vpcCni: true, coreDns: true, kubeProxy: true, podIdentityAgent: true, metricsServer: true,
+});
+const ADDON_KEYS = optionKeys<CoreAddonOptions>({ enabled: true, addonVersion: true, configurationValues: true, preserveOnDelete: true });
+const CORE_DNS_KEYS = optionKeys<CoreDnsOptions>({
+  enabled: true, addonVersion: true, configurationValues: true, preserveOnDelete: true, replicas: true, scheduleOnFargate: true,
+});
 
 /** Which add-ons each node mode runs. */
 const INSTALLED_BY_MODE: Record<NodeModeType, readonly string[]> = {
@@ -162,6 +160,7 @@ interface AddonPlan {
   readonly addonName: string;
   readonly id: string;
   readonly options: CoreAddonOptions;
+  readonly knownKeys: readonly string[];
   readonly typedValues: { [key: string]: any };
   readonly preserveOnDeleteDefault: boolean;
 }
@@ -175,6 +174,12 @@ interface AddonPlan {
  * - managed and self-managed nodes: all five;
  * - Fargate: CoreDNS (with `computeType: Fargate`) and the Metrics Server only;
  * - Auto Mode: the Metrics Server only.
+ *
+ * Capacity (node groups, self-managed nodes, Fargate profiles) is ordered around the add-ons:
+ * CoreDNS and the Metrics Server run pods, so they wait for the cluster's capacity
+ * (`cluster.waitForCapacity`); the node-level add-ons (VPC CNI, kube-proxy, Pod Identity Agent)
+ * go before each piece of capacity `addCapacityDependency` is called with, which `EksCluster`
+ * does for every piece registered with it.
  *
  * The VPC CNI gets its own role with `AmazonEKS_CNI_Policy` through a Pod Identity association for
  * `kube-system/aws-node`, so the node role needs no CNI permissions. Nothing here touches
@@ -216,27 +221,26 @@ export class CoreAddons extends Construct {
     super(scope, id);
 
     // Defaults
-    const nodeModeType = nodeModeTypeOfCluster(props.cluster, props.nodeModeType);
-    const kubernetesVersion = kubernetesVersionOfCluster(props.cluster, props.kubernetesVersion);
+    const cluster = props.cluster;
+    const nodeModeType = cluster.nodeModeType;
+    const kubernetesVersion = cluster.kubernetesVersion.version;
     const installable = INSTALLED_BY_MODE[nodeModeType];
     const coreDnsOnFargate = props.coreDns?.scheduleOnFargate ?? nodeModeType === NodeModeType.FARGATE;
     const plans: AddonPlan[] = [
-      plan('podIdentityAgent', 'eks-pod-identity-agent', 'PodIdentityAgent', props.podIdentityAgent, {}, true),
-      plan('vpcCni', 'vpc-cni', 'VpcCni', props.vpcCni, {}, true),
-      plan('kubeProxy', 'kube-proxy', 'KubeProxy', props.kubeProxy, {}, true),
-      plan('coreDns', 'coredns', 'CoreDns', props.coreDns, {
+      plan('podIdentityAgent', 'eks-pod-identity-agent', 'PodIdentityAgent', props.podIdentityAgent, ADDON_KEYS, {}, true),
+      plan('vpcCni', 'vpc-cni', 'VpcCni', props.vpcCni, ADDON_KEYS, {}, true),
+      plan('kubeProxy', 'kube-proxy', 'KubeProxy', props.kubeProxy, ADDON_KEYS, {}, true),
+      plan('coreDns', 'coredns', 'CoreDns', props.coreDns, CORE_DNS_KEYS, {
         ...(props.coreDns?.replicas !== undefined ? { replicaCount: props.coreDns.replicas } : {}),
         ...(coreDnsOnFargate ? { computeType: 'Fargate' } : {}),
       }, nodeModeType !== NodeModeType.FARGATE),
-      plan('metricsServer', 'metrics-server', 'MetricsServer', props.metricsServer, {}, false),
+      plan('metricsServer', 'metrics-server', 'MetricsServer', props.metricsServer, ADDON_KEYS, {}, false),
     ];
     const isInstalled = (p: AddonPlan) => p.options.enabled ?? installable.includes(p.addonName);
 
     // Validation
     const errors = new PropErrors(this, 'CoreAddons');
-    if (kubernetesVersion === undefined) {
-      errors.add('kubernetesVersion', undefined, "required for a cluster whose version cannot be read (an imported cluster); pass the cluster's version");
-    }
+    checkKnownKeys(errors, props, PROPS_KEYS, 'CoreAddons');
     for (const p of plans) {
       validatePlan(errors, p, isInstalled(p), installable.includes(p.addonName), nodeModeType, kubernetesVersion);
     }
@@ -248,11 +252,12 @@ export class CoreAddons extends Construct {
     if (isInstalled(cniPlan) && !isInstalled(agentPlan)) {
       errors.add('podIdentityAgent.enabled', false, 'the VPC CNI gets its credentials through Pod Identity, which needs the agent; keep the agent, or disable vpcCni too');
     }
-    if (isInstalled(cniPlan) && props.cluster.ipFamily === eks.IpFamily.IP_V6) {
-      errors.add('vpcCni', 'an IPv6 cluster', 'the VPC CNI role carries AmazonEKS_CNI_Policy, which is for IPv4; set vpcCni.enabled: false and bring an IPv6 CNI policy');
+    if (isInstalled(cniPlan) && cluster.cluster.ipFamily === eks.IpFamily.IP_V6) {
+      errors.add('vpcCni', 'an IPv6 cluster', 'the VPC CNI role carries AmazonEKS_CNI_Policy, which is for IPv4 clusters; ' +
+        'set vpcCni.enabled: false (keep the Pod Identity agent, which other Pod Identity roles need) and install the VPC CNI ' +
+        'yourself with a role that has the IPv6 CNI policy (docs/ADDONS.md)');
     }
     errors.throwIfAny();
-    const k8s = kubernetesVersion as string;
 
     // Children
     const addons: Record<string, eks.CfnAddon> = {};
@@ -268,9 +273,9 @@ export class CoreAddons extends Construct {
       }
       const values = { ...p.typedValues, ...(p.options.configurationValues ?? {}) };
       addons[p.addonName] = new eks.CfnAddon(this, p.id, {
-        clusterName: props.cluster.clusterName,
+        clusterName: cluster.clusterName,
         addonName: p.addonName,
-        addonVersion: p.options.version ?? pinnedAddonVersion(p.addonName, k8s),
+        addonVersion: p.options.addonVersion ?? ADDON_VERSIONS[p.addonName][kubernetesVersion],
         resolveConflicts: 'OVERWRITE',
         preserveOnDelete: p.options.preserveOnDelete ?? p.preserveOnDeleteDefault,
         configurationValues: Object.keys(values).length > 0 ? Stack.of(this).toJsonString(values) : undefined,
@@ -281,6 +286,12 @@ export class CoreAddons extends Construct {
       // aws-node asks the agent for its credentials.
       addons['vpc-cni'].node.addDependency(addons['eks-pod-identity-agent']);
     }
+    for (const deployment of [addons.coredns, addons['metrics-server']]) {
+      if (deployment) {
+        // Their pods need somewhere to run; on delete they go first.
+        cluster.waitForCapacity(deployment);
+      }
+    }
 
     // Public fields
     this.podIdentityAgent = addons['eks-pod-identity-agent'];
@@ -289,7 +300,7 @@ export class CoreAddons extends Construct {
     this.coreDns = addons.coredns;
     this.metricsServer = addons['metrics-server'];
     this.vpcCniRole = vpcCniRole;
-    this.kubernetesVersion = k8s;
+    this.kubernetesVersion = kubernetesVersion;
     this.nodeModeType = nodeModeType;
 
     // Acknowledgements
@@ -303,8 +314,9 @@ export class CoreAddons extends Construct {
    * Orders the add-ons around the cluster's compute: the node-level add-ons (VPC CNI, kube-proxy,
    * Pod Identity Agent) are created before `capacity`, so nodes become Ready as they join, and
    * the add-ons that run as Deployments (CoreDNS, Metrics Server) after it, so their pods have
-   * somewhere to run. On delete the order reverses. Call it once per node group, Auto Scaling
-   * group or Fargate profile.
+   * somewhere to run. On delete the order reverses. `EksCluster` calls it for every piece of
+   * capacity registered with it; on a cluster adapted with `EksCluster.fromCluster()`, call it once
+   * per node group, Auto Scaling group or Fargate profile added in this app.
    */
   public addCapacityDependency(capacity: IConstruct): void {
     for (const addon of [this.podIdentityAgent, this.vpcCni, this.kubeProxy]) {
@@ -318,48 +330,40 @@ export class CoreAddons extends Construct {
       }
     }
   }
-
-  /**
-   * `addCapacityDependency` for every piece of capacity a node mode added (EksCluster's `capacity`):
-   * the managed node group, the self-managed nodes, the Fargate profiles. Auto Mode capacity has
-   * nothing to order: EKS provisions its nodes on demand.
-   */
-  public orderAround(capacity: NodeCapacity): void {
-    const pieces: Array<IConstruct | undefined> = [capacity.managedNodeGroup, capacity.selfManagedNodes, ...(capacity.fargateProfiles ?? [])];
-    for (const piece of pieces) {
-      if (piece) {
-        this.addCapacityDependency(piece);
-      }
-    }
-  }
 }
 
-function plan(prop: string, addonName: string, id: string, options: CoreAddonOptions | undefined,
+function plan(prop: string, addonName: string, id: string, options: CoreAddonOptions | undefined, knownKeys: readonly string[],
   typedValues: { [key: string]: any }, preserveOnDeleteDefault: boolean): AddonPlan {
-  return { prop, addonName, id, options: options ?? {}, typedValues, preserveOnDeleteDefault };
+  return { prop, addonName, id, options: options ?? {}, knownKeys, typedValues, preserveOnDeleteDefault };
 }
 
 function validatePlan(errors: PropErrors, p: AddonPlan, installed: boolean, installable: boolean,
-  nodeModeType: NodeModeType, kubernetesVersion: string | undefined): void {
+  nodeModeType: NodeModeType, kubernetesVersion: string): void {
   const o = p.options;
+  // The add-on's own options, named with their add-on (`coreDns.addonVersion`).
+  const prefixed = (keys: Iterable<string>) => [...keys].map((k) => `${p.prop}.${k}`);
+  checkKnownKeys(errors, Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p.prop}.${k}`, v])), prefixed(p.knownKeys), `CoreAddons.${p.prop}`);
   if (o.enabled === true && !installable) {
     errors.add(`${p.prop}.enabled`, true, `${p.addonName} is not installed on ${MODE_LABEL[nodeModeType]} cluster: ${WHY_NOT_INSTALLED[nodeModeType]}`);
     return;
   }
   if (!installed) {
-    const given = (['version', 'configurationValues', 'preserveOnDelete', 'replicas', 'scheduleOnFargate'] as const)
-      .filter((k) => (o as any)[k] !== undefined);
+    const given = p.knownKeys.filter((k) => k !== 'enabled' && (o as any)[k] !== undefined);
     if (given.length > 0) {
       const why = installable ? 'it is disabled' : `it is not installed on ${MODE_LABEL[nodeModeType]} cluster (${WHY_NOT_INSTALLED[nodeModeType]})`;
       errors.add(p.prop, given.join(', '), `${p.addonName} does not accept options because ${why}; remove them`);
     }
     return;
   }
-  if (o.version !== undefined && kubernetesVersion !== undefined) {
-    const problem = addonVersionProblem(p.addonName, o.version, kubernetesVersion);
+  if (o.addonVersion !== undefined) {
+    const problem = addonVersionProblem(p.addonName, o.addonVersion, kubernetesVersion);
     if (problem) {
-      errors.add(`${p.prop}.version`, o.version, problem);
+      errors.add(`${p.prop}.addonVersion`, o.addonVersion, problem);
     }
+  } else if (ADDON_VERSIONS[p.addonName]?.[kubernetesVersion] === undefined) {
+    errors.add(`${p.prop}.addonVersion`, undefined, Token.isUnresolved(kubernetesVersion)
+      ? "the cluster's Kubernetes version is a token, so no version can be pinned for it: set the add-on version"
+      : `nothing is pinned for ${p.addonName} on Kubernetes ${kubernetesVersion} (AddonVersions.pinned); set the add-on version, or use a supported Kubernetes version`);
   }
   if (o.configurationValues !== undefined && !Token.isUnresolved(o.configurationValues)) {
     const clashes = Object.keys(o.configurationValues).filter((k) => k in p.typedValues);

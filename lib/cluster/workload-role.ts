@@ -2,33 +2,23 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { NodeModeType } from '../compute/node-mode';
-import { irsaPrincipal } from '../private/oidc';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
+import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { IEksCluster } from './i-eks-cluster';
 
 /**
- * Props of {@link WorkloadRole}.
+ * Which service account a {@link WorkloadRole} is for, without the cluster: what
+ * `EksCluster.addWorkloadRole()` takes.
  */
-export interface WorkloadRoleProps {
-  /** The cluster whose pods use the role. */
-  readonly cluster: eks.ICluster;
-
-  /** Namespace of the service account. */
+export interface WorkloadRoleOptions {
+  /** Namespace of the service account (a DNS-1123 label). */
   readonly namespace: string;
 
-  /** Name of the service account the pods run as. */
+  /** Name of the service account the pods run as (a DNS-1123 subdomain). */
   readonly serviceAccount: string;
-
-  /**
-   * The node mode the pods run on. Pod Identity does not work for Fargate pods, so on Fargate the
-   * role is bound through IRSA (the cluster's OIDC provider) instead.
-   *
-   * @default NodeModeType.MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
 
   /**
    * Description of the role.
@@ -39,13 +29,26 @@ export interface WorkloadRoleProps {
 }
 
 /**
+ * Props of {@link WorkloadRole}.
+ */
+export interface WorkloadRoleProps extends WorkloadRoleOptions {
+  /**
+   * The cluster whose pods use the role: an `EksCluster`, or any aws-eks-v2 cluster through
+   * `EksCluster.fromCluster()`. Its node mode decides how the role is bound.
+   */
+  readonly cluster: IEksCluster;
+}
+
+const PROPS_KEYS = optionKeys<WorkloadRoleProps>({ cluster: true, namespace: true, serviceAccount: true, description: true });
+
+/**
  * An IAM role for the pods of one Kubernetes service account, with no permissions until you grant
  * them: least privilege, one role per workload.
  *
  * On nodes (managed, self-managed, Auto Mode) it is bound through an EKS Pod Identity association
  * (`AWS::EKS::PodIdentityAssociation`), so the service account needs no annotation. On Fargate,
- * where Pod Identity does not work, it is bound through IRSA: put `serviceAccountAnnotations` on
- * the service account.
+ * where Pod Identity does not work, it is bound through IRSA (the cluster's IAM OIDC provider): put
+ * `serviceAccountAnnotations` on the service account.
  */
 export class WorkloadRole extends Construct {
   /** The role. Grant it what the workload does. */
@@ -57,21 +60,28 @@ export class WorkloadRole extends Construct {
   /** Annotations the service account needs: the role ARN under IRSA, none under Pod Identity. */
   public readonly serviceAccountAnnotations: { [key: string]: string };
 
-  /** The Pod Identity association; undefined under IRSA. */
+  /**
+   * The Pod Identity association.
+   *
+   * @default - none under IRSA
+   */
   public readonly podIdentityAssociation?: eks.CfnPodIdentityAssociation;
 
   public constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
     super(scope, id);
 
     // Defaults
-    const usesIrsa = (props.nodeModeType ?? NodeModeType.MANAGED) === NodeModeType.FARGATE;
+    const cluster = props.cluster;
+    const usesIrsa = cluster.nodeModeType === NodeModeType.FARGATE;
 
     // Validation
     const errors = new PropErrors(this, 'WorkloadRole');
-    errors.check(props.namespace.length <= 63 && DNS_LABEL.test(props.namespace), 'namespace', props.namespace,
-      'must be a Kubernetes namespace name: lowercase letters, digits and hyphens, at most 63 characters');
-    errors.check(props.serviceAccount.length <= 253 && DNS_SUBDOMAIN.test(props.serviceAccount), 'serviceAccount', props.serviceAccount,
-      'must be a Kubernetes object name: lowercase letters, digits, hyphens and dots, at most 253 characters');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'WorkloadRole');
+    checkDnsLabel(errors, 'namespace', props.namespace);
+    checkObjectName(errors, 'serviceAccount', props.serviceAccount);
+    if (usesIrsa) {
+      checkOidcProvider(errors, cluster.cluster, 'a WorkloadRole on Fargate');
+    }
     errors.throwIfAny();
 
     // Children
@@ -79,7 +89,7 @@ export class WorkloadRole extends Construct {
     if (usesIrsa) {
       this.role = new iam.Role(this, 'Role', {
         description,
-        assumedBy: irsaPrincipal(this, 'IrsaConditions', props.cluster, props.namespace, props.serviceAccount),
+        assumedBy: irsaPrincipal(this, 'IrsaConditions', cluster.cluster, props.namespace, props.serviceAccount),
       });
     } else {
       this.role = new iam.Role(this, 'Role', {
@@ -88,7 +98,7 @@ export class WorkloadRole extends Construct {
         assumedBy: podIdentityPrincipal(),
       });
       this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-        clusterName: props.cluster.clusterName,
+        clusterName: cluster.clusterName,
         namespace: props.namespace,
         serviceAccount: props.serviceAccount,
         roleArn: this.role.roleArn,

@@ -1,15 +1,18 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NO_KUBECTL_PROVIDER, nodeModeTypeOfCluster } from '../addons/cluster-facts';
+import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
-import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../private/subnets';
 import { acknowledge } from '../private/acknowledge';
-import { irsaPrincipal } from '../private/oidc';
+import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkDnsLabel } from '../private/kubernetes-names';
+import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
+import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../private/subnets';
 import {
   LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   LOAD_BALANCER_CONTROLLER_VERSION,
@@ -19,8 +22,6 @@ import {
 /** The namespace and service account the controller runs as. */
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * How ingress is provided, without the cluster: the options an `EksCluster` or app can pass through.
@@ -35,7 +36,7 @@ export interface AlbIngressOptions {
   readonly loadBalancerController?: boolean;
 
   /**
-   * The IngressClass name Ingresses use (`spec.ingressClassName`). The same name works under both
+   * The IngressClass name Ingresses use (`spec.ingressClassName`), a DNS-1123 label. The same name works under both
    * the controller and Auto Mode, so one Ingress manifest fits every node mode.
    *
    * @default 'alb'
@@ -55,20 +56,16 @@ export interface AlbIngressOptions {
  */
 export interface AlbIngressProps extends AlbIngressOptions {
   /**
-   * The cluster. It needs the kubectl provider (EksCluster's `kubectlLayer`), since the controller
-   * is a Helm chart and the Auto Mode IngressClass a manifest.
+   * The cluster: an `EksCluster`, or any aws-eks-v2 cluster through `EksCluster.fromCluster()`. Its
+   * node mode decides how ingress is provided: Auto Mode has load balancing built in (no controller
+   * is installed); on Fargate the controller authenticates with IRSA, since Pod Identity does not
+   * work for Fargate pods; elsewhere with Pod Identity. It needs the kubectl provider (EksCluster's
+   * `kubectlLayer`), since the controller is a Helm chart and the Auto Mode IngressClass a manifest.
    */
-  readonly cluster: eks.ICluster;
-
-  /**
-   * How the cluster gets compute. Auto Mode has load balancing built in (no controller is
-   * installed); on Fargate the controller authenticates with IRSA, since Pod Identity does not work
-   * for Fargate pods; elsewhere with Pod Identity.
-   *
-   * @default - AUTO_MODE when the cluster has Auto Mode compute turned on, else MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
+  readonly cluster: IEksCluster;
 }
+
+const PROPS_KEYS = optionKeys<AlbIngressProps>({ cluster: true, loadBalancerController: true, ingressClassName: true, scheme: true });
 
 /**
  * Ingress into services through Application Load Balancers, with an IngressClass (`alb` by default).
@@ -84,6 +81,9 @@ export interface AlbIngressProps extends AlbIngressOptions {
  * Internet-facing load balancers land in subnets tagged `kubernetes.io/role/elb` (public) and
  * internal ones in subnets tagged `kubernetes.io/role/internal-elb` (private), as CustomerVpc
  * tags them; a VPC of this app with neither tag is rejected at synth.
+ *
+ * The controller chart waits for the cluster's capacity and Pod Identity Agent
+ * (`cluster.waitForCapacity`); its role, policy and Pod Identity association do not.
  *
  * Ingress objects must be deleted before this construct (make them depend on it): the controller
  * deletes the ALBs of deleted Ingresses, and an ALB left behind blocks the VPC's deletion.
@@ -121,7 +121,7 @@ export class AlbIngress extends Construct {
 
     // Defaults
     const cluster = props.cluster;
-    const nodeModeType = nodeModeTypeOfCluster(cluster, props.nodeModeType);
+    const nodeModeType = cluster.nodeModeType;
     const autoMode = nodeModeType === NodeModeType.AUTO_MODE;
     const controllerInstalled = props.loadBalancerController ?? !autoMode;
     const ingressClassName = props.ingressClassName ?? 'alb';
@@ -129,31 +129,25 @@ export class AlbIngress extends Construct {
 
     // Validation
     const errors = new PropErrors(this, 'AlbIngress');
-    errors.check(cluster.kubectlProvider !== undefined, 'cluster', cluster.node.path, NO_KUBECTL_PROVIDER);
+    checkKnownKeys(errors, props, PROPS_KEYS, 'AlbIngress');
+    checkKubectlProvider(errors, cluster.kubectlProvider, autoMode ? "Auto Mode's IngressClass (a manifest)" : 'the AWS Load Balancer Controller (a Helm chart)');
     if (autoMode && props.loadBalancerController === true) {
       errors.add('loadBalancerController', true, 'EKS Auto Mode provisions load balancers itself (IngressClass controller eks.amazonaws.com/alb); installing the AWS Load Balancer Controller as well would make two controllers fight over the same ALBs; leave it unset');
     }
-    if (!Token.isUnresolved(ingressClassName)) {
-      errors.check(DNS_LABEL.test(ingressClassName), 'ingressClassName', ingressClassName,
-        'must be a DNS label: 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit');
-    }
-    if (controllerInstalled) {
-      errors.check(has(() => cluster.vpc), 'cluster', cluster.node.path,
-        "an imported cluster needs its `vpc` (the controller's vpcId chart value); pass it to Cluster.fromClusterAttributes");
-      // Only an imported cluster is probed: on ours the getter would create a custom-resource provider.
-      errors.check(!useIrsa || cluster instanceof eks.Cluster || has(() => cluster.openIdConnectProvider), 'cluster', cluster.node.path,
-        'on Fargate the controller uses IRSA, so an imported cluster needs its `openIdConnectProvider`; pass it to Cluster.fromClusterAttributes');
+    checkDnsLabel(errors, 'ingressClassName', ingressClassName);
+    if (controllerInstalled && useIrsa) {
+      checkOidcProvider(errors, cluster.cluster, 'the AWS Load Balancer Controller on Fargate');
     }
     errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
       'without the controller (outside Auto Mode) nothing would serve the IngressClass; leave AlbIngress out instead');
     errors.throwIfAny();
-    this.node.addValidation({ validate: () => checkSubnetTags(this, cluster) });
+    this.node.addValidation({ validate: () => checkSubnetTags(this, cluster.vpc) });
 
     // Children
     let controllerRole: iam.Role | undefined;
     let controllerPolicy: iam.Policy | undefined;
     if (controllerInstalled) {
-      controllerRole = useIrsa ? this.irsaRole(cluster) : new iam.Role(this, 'ControllerRole', {
+      controllerRole = useIrsa ? this.irsaRole(cluster.cluster) : new iam.Role(this, 'ControllerRole', {
         description: `Pod Identity role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT})`,
         assumedBy: podIdentityPrincipal(),
       });
@@ -168,7 +162,7 @@ export class AlbIngress extends Construct {
         roleArn: controllerRole.roleArn,
       });
       const chart = new eks.HelmChart(this, 'Controller', {
-        cluster,
+        cluster: cluster.cluster,
         chart: 'aws-load-balancer-controller',
         repository: 'https://aws.github.io/eks-charts',
         version: LOAD_BALANCER_CONTROLLER_CHART_VERSION,
@@ -197,9 +191,11 @@ export class AlbIngress extends Construct {
       if (association) {
         chart.node.addDependency(association);
       }
+      // The controller's pods need nodes (or Fargate) to run on, and the Pod Identity Agent.
+      cluster.waitForCapacity(chart);
     } else {
       new eks.KubernetesManifest(this, 'AutoModeIngressClass', {
-        cluster,
+        cluster: cluster.cluster,
         manifest: [
           {
             apiVersion: 'eks.amazonaws.com/v1',
@@ -242,27 +238,11 @@ export class AlbIngress extends Construct {
   }
 }
 
-/** Whether reading a cluster attribute works (an imported cluster throws for one it was not given). */
-function has(read: () => unknown): boolean {
-  try {
-    read();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The load balancer subnet-tag problem of the cluster's VPC, checked at synth after tag aspects
  * ran. Only subnets defined in this app can be read; an imported VPC passes (docs/ADDONS.md).
  */
-function checkSubnetTags(scope: Construct, cluster: eks.ICluster): string[] {
-  let vpc: ec2.IVpc;
-  try {
-    vpc = cluster.vpc;
-  } catch {
-    return [];
-  }
+function checkSubnetTags(scope: Construct, vpc: ec2.IVpc): string[] {
   const subnets = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
   const readable = subnets.map((s) => s.node.defaultChild).filter((c): c is ec2.CfnSubnet => c instanceof ec2.CfnSubnet);
   if (readable.length === 0) {

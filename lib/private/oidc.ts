@@ -2,48 +2,45 @@ import { CfnJson } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-
-/** The ARN and issuer (URL without `https://`) of a cluster's IAM OIDC provider. */
-export interface OidcProviderRef {
-  readonly arn: string;
-  readonly issuer: string;
-}
+import { tryRead } from './cluster-facts';
+import { PropErrors } from './prop-errors';
 
 /**
- * The cluster's IAM OIDC provider for IRSA. On a cluster of this app it is a native
- * `AWS::IAM::OIDCProvider` (no custom resource Lambda), created once per cluster under the id
- * aws-eks-v2 uses for its native provider, so every construct that needs IRSA shares it: IAM allows
- * one provider per issuer URL. An imported cluster brings its own (`openIdConnectProvider`).
+ * IRSA, for the pods Pod Identity cannot serve: Pod Identity does not work for Fargate pods.
  *
- * IRSA is only for pods Pod Identity cannot serve: Pod Identity does not work for Fargate pods.
+ * The cluster's IAM OIDC provider is whatever the cluster's public `openIdConnectProvider` getter
+ * returns, so every construct that needs IRSA, aws-eks-v2's own `addServiceAccount` and user code
+ * share one provider: IAM allows one per issuer URL. `EksCluster` turns aws-eks-v2's
+ * `@aws-cdk/aws-eks:useNativeOidcProvider` feature flag on for itself, so its getter creates a
+ * native `AWS::IAM::OIDCProvider` (`OidcProviderNative`, no custom resource Lambda); on a cluster
+ * the user created, the user's flag decides; an imported cluster brings its own
+ * (`openIdConnectProvider` of `eks.Cluster.fromClusterAttributes`).
  */
-export function oidcProviderOf(cluster: eks.ICluster): OidcProviderRef {
-  if (!(cluster instanceof eks.Cluster)) {
-    const imported = cluster.openIdConnectProvider;
-    return { arn: imported.openIdConnectProviderArn, issuer: imported.openIdConnectProviderIssuer };
+
+/**
+ * Records an error when the cluster cannot give an OIDC provider: an imported cluster that was not
+ * given `openIdConnectProvider`. A cluster defined in this app always can (its getter creates the
+ * provider), so it is not asked here: asking would create the provider before validation ends.
+ * `what` names what needs IRSA.
+ */
+export function checkOidcProvider(errors: PropErrors, cluster: eks.ICluster, what: string): void {
+  if (cluster instanceof eks.Cluster) {
+    return;
   }
-  // aws-eks-v2 keeps the provider its `openIdConnectProvider` getter returns in this field. Reuse
-  // the one it has; otherwise create the native one and register it there, so a later call of the
-  // getter (addServiceAccount, user code) returns ours instead of creating a second provider for
-  // the same issuer, which IAM rejects. test/cluster/workload-role.test.ts guards this contract.
-  const registry = cluster as unknown as { _openIdConnectProvider?: iam.IOpenIdConnectProvider };
-  let provider = registry._openIdConnectProvider
-    ?? (cluster.node.tryFindChild('OidcProviderNative') as eks.OidcProviderNative | undefined);
-  if (!provider) {
-    provider = new eks.OidcProviderNative(cluster, 'OidcProviderNative', { url: cluster.clusterOpenIdConnectIssuerUrl });
-    registry._openIdConnectProvider = provider;
-  }
-  return { arn: provider.openIdConnectProviderArn, issuer: provider.openIdConnectProviderIssuer };
+  errors.check(tryRead(() => cluster.openIdConnectProvider) !== undefined, 'cluster', cluster.node.path,
+    `${what} uses IRSA (Pod Identity does not work for Fargate pods), so an imported cluster needs its ` +
+    '`openIdConnectProvider`: pass it to eks.Cluster.fromClusterAttributes');
 }
 
 /** A principal only `namespace/serviceAccount` of the cluster can assume through IRSA. */
 export function irsaPrincipal(scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string): iam.IPrincipal {
-  const provider = oidcProviderOf(cluster);
+  const provider = cluster.openIdConnectProvider;
+  const issuer = provider.openIdConnectProviderIssuer;
   const conditions = new CfnJson(scope, id, {
     value: {
-      [`${provider.issuer}:aud`]: 'sts.amazonaws.com',
-      [`${provider.issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+      [`${issuer}:aud`]: 'sts.amazonaws.com',
+      [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
     },
   });
-  return new iam.FederatedPrincipal(provider.arn, { StringEquals: conditions }, 'sts:AssumeRoleWithWebIdentity');
+  return new iam.FederatedPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }, 'sts:AssumeRoleWithWebIdentity');
 }

@@ -1,25 +1,41 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
-import { AlbIngress, AlbIngressProps } from '../../lib/ingress/alb-ingress';
+import { AlbIngress, AlbIngressOptions } from '../../lib/ingress/alb-ingress';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../../lib/private/subnets';
 import { awsSolutionsFindings, Finding, newStack } from '../helpers/synth';
 
 /** A stack with a CustomerVpc, an EksCluster with a kubectl provider, and AlbIngress on it. */
-function ingressStack(props: Partial<AlbIngressProps> = {}, nodeMode?: NodeMode) {
+function ingressStack(options: AlbIngressOptions = {}, nodeMode?: NodeMode) {
   const stack = newStack();
   const network = new CustomerVpc(stack, 'Network');
   const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
-  const ingress = new AlbIngress(stack, 'Ingress', { cluster: cluster.cluster, ...props });
+  const ingress = new AlbIngress(stack, 'Ingress', { ...options, cluster });
   return { stack, network, cluster, ingress };
+}
+
+/** An imported cluster with a VPC and a kubectl provider, adapted with EksCluster.fromCluster. */
+function importedCluster(stack: Stack, nodeModeType: NodeModeType, attrs: Partial<eks.ClusterAttributes> = {}) {
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a', 'b'], privateSubnetIds: ['s-1', 's-2'], publicSubnetIds: ['s-3', 's-4'] });
+  const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+    serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
+    role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
+  });
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'prod', vpc, kubectlProvider, clusterSecurityGroupId: 'sg-1', ...attrs });
+  return EksCluster.fromCluster(stack, 'Byo', { cluster, nodeModeType, kubernetesVersion: eks.KubernetesVersion.V1_36 });
+}
+
+/** The DependsOn of the resource with logical id `id`. */
+function dependsOn(template: Template, id: string): string[] {
+  return template.toJSON().Resources[id].DependsOn ?? [];
 }
 
 /** The one Helm chart custom resource of the template. */
@@ -105,11 +121,25 @@ describe('AlbIngress on managed nodes', () => {
 
   test('installs the chart after its permissions exist, and uninstalls it before they go', () => {
     const chartId = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0];
-    const deps = template.toJSON().Resources[chartId].DependsOn;
-    expect(deps).toEqual(expect.arrayContaining([
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([
       stack.getLogicalId(ingress.controllerPolicy!.node.defaultChild as any),
       Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation'))[0],
     ]));
+  });
+
+  test('installs the chart after the node group and the Pod Identity Agent; the role, policy and association do not wait for nodes', () => {
+    const chartId = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0];
+    const [nodegroupId] = Object.keys(template.findResources('AWS::EKS::Nodegroup'));
+    const agentId = Object.keys(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'eks-pod-identity-agent' } }))[0];
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([nodegroupId, agentId]));
+    for (const id of [
+      stack.getLogicalId(ingress.controllerRole!.node.defaultChild as any),
+      stack.getLogicalId(ingress.controllerPolicy!.node.defaultChild as any),
+      Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation'))[0],
+    ]) {
+      expect(dependsOn(template, id)).not.toContain(nodegroupId);
+      expect(dependsOn(template, id)).not.toContain(agentId);
+    }
   });
 
   test("grants exactly the actions of the v3.2.2 policy, statement by statement, in this account's ARNs", () => {
@@ -140,8 +170,8 @@ describe('AlbIngress on Fargate', () => {
   let template: Template;
   let ingress: AlbIngress;
   beforeAll(() => {
-    // GIVEN a Fargate EksCluster WHEN AlbIngress is added
-    ({ stack, ingress } = ingressStack({ nodeModeType: NodeModeType.FARGATE }, NodeMode.fargate()));
+    // GIVEN a Fargate EksCluster WHEN AlbIngress is added (the node mode comes from the cluster)
+    ({ stack, ingress } = ingressStack({}, NodeMode.fargate()));
     template = Template.fromStack(stack);
   });
 
@@ -167,6 +197,13 @@ describe('AlbIngress on Fargate', () => {
     expect(values.serviceAccount.annotations).toEqual({ 'eks.amazonaws.com/role-arn': `<GetAtt:${roleId}.Arn>` });
     expect(values.region).toBe('<Ref:AWS::Region>');
     expect(values.vpcId).toMatch(/^<Ref:/);
+  });
+
+  test('installs the chart after every Fargate profile, which its pods run on', () => {
+    const chartId = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0];
+    const profiles = Object.keys(template.findResources('AWS::EKS::FargateProfile'));
+    expect(profiles.length).toBeGreaterThan(0);
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining(profiles));
   });
 
   test('is AwsSolutions clean on the IRSA path too', () => {
@@ -208,6 +245,110 @@ describe('AlbIngress under Auto Mode', () => {
   });
 });
 
+describe('how ingress is provided is derived from the node mode', () => {
+  const POD_IDENTITY = 'Pod Identity';
+  const IRSA = 'IRSA';
+  const NONE = 'no controller';
+  const expectWiring = (template: Template, wiring: string) => {
+    const charts = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'));
+    const associations = Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation', { Properties: { ServiceAccount: 'aws-load-balancer-controller' } }));
+    const webIdentityRoles = Object.keys(template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRoleWithWebIdentity' })] } },
+    }));
+    const autoModeClasses = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
+      .filter((m: any) => JSON.stringify(m.Properties.Manifest ?? '').includes('eks.amazonaws.com/alb'));
+    expect({ charts: charts.length, associations: associations.length, webIdentityRoles: webIdentityRoles.length, autoModeClasses: autoModeClasses.length }).toEqual({
+      charts: wiring === NONE ? 0 : 1,
+      associations: wiring === POD_IDENTITY ? 1 : 0,
+      webIdentityRoles: wiring === IRSA ? 1 : 0,
+      autoModeClasses: wiring === NONE ? 1 : 0,
+    });
+  };
+
+  test.each([
+    ['managed', POD_IDENTITY, () => NodeMode.managed()],
+    ['self-managed', POD_IDENTITY, () => NodeMode.selfManaged()],
+    ['fargate', IRSA, () => NodeMode.fargate()],
+    ['auto-mode', NONE, () => NodeMode.autoMode()],
+  ])('on an EksCluster with %s capacity: %s', (_, wiring, nodeMode) => {
+    // GIVEN an EksCluster of the mode WHEN AlbIngress is added THEN the mode's wiring is there
+    const { stack } = ingressStack({}, nodeMode());
+    expectWiring(Template.fromStack(stack), wiring);
+  });
+
+  test.each([
+    [NodeModeType.MANAGED, POD_IDENTITY],
+    [NodeModeType.SELF_MANAGED, POD_IDENTITY],
+    [NodeModeType.FARGATE, IRSA],
+    [NodeModeType.AUTO_MODE, NONE],
+  ])('on an imported cluster stated to run on %s capacity: %s', (type, wiring) => {
+    // GIVEN an imported cluster with its OIDC provider, adapted with EksCluster.fromCluster
+    const stack = newStack();
+    const openIdConnectProvider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc',
+      'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a', 'b'], privateSubnetIds: ['s-1', 's-2'] });
+    const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+      serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
+      role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
+    });
+    const imported = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'prod', vpc, kubectlProvider, openIdConnectProvider, clusterSecurityGroupId: 'sg-1' });
+    const nodeSecurityGroups = [imported.clusterSecurityGroup, ec2.SecurityGroup.fromSecurityGroupId(stack, 'NodeSg', 'sg-2')];
+    const cluster = EksCluster.fromCluster(stack, 'Byo', { cluster: imported, nodeModeType: type, nodeSecurityGroups, kubernetesVersion: eks.KubernetesVersion.V1_36 });
+    // WHEN AlbIngress is added
+    new AlbIngress(stack, 'Ingress', { cluster });
+    // THEN the mode's wiring is there, on the imported cluster, trusting its own OIDC provider under IRSA
+    const template = Template.fromStack(stack);
+    expectWiring(template, wiring);
+    if (wiring === IRSA) {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: openIdConnectProvider.openIdConnectProviderArn } })] },
+      });
+    }
+    if (wiring !== NONE) {
+      expect(chartOf(template).Properties.ClusterName).toBe('prod');
+      expect(chartValues(chartOf(template)).vpcId).toBe('vpc-1');
+    }
+  });
+
+  test('on an aws-eks-v2 cluster of this app: Pod Identity, the chart after the stated node group', () => {
+    // GIVEN a user-owned eks.Cluster with a kubectl provider and a node group stated as its capacity
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const owned = new eks.Cluster(stack, 'Owned', {
+      vpc: network.vpc,
+      version: eks.KubernetesVersion.V1_36,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      kubectlProviderOptions: { kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') },
+    });
+    const nodegroup = owned.addNodegroupCapacity('Nodes', { minSize: 1 });
+    const cluster = EksCluster.fromCluster(stack, 'Byo', { cluster: owned, nodeModeType: NodeModeType.MANAGED, capacity: [nodegroup] });
+    // WHEN AlbIngress is added
+    const ingress = new AlbIngress(stack, 'Ingress', { cluster });
+    // THEN the controller uses Pod Identity, and only its chart waits for the node group
+    const template = Template.fromStack(stack);
+    expectWiring(template, POD_IDENTITY);
+    const ngId = stack.getLogicalId(nodegroup.node.defaultChild as eks.CfnNodegroup);
+    const chartId = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0];
+    expect(dependsOn(template, chartId)).toContain(ngId);
+    expect(dependsOn(template, stack.getLogicalId(ingress.controllerRole!.node.defaultChild as any))).not.toContain(ngId);
+  });
+
+  test.each([
+    ['self-managed', () => NodeMode.selfManaged(), 'AWS::AutoScaling::AutoScalingGroup'],
+    ['managed', () => NodeMode.managed(), 'AWS::EKS::Nodegroup'],
+  ])('on an EksCluster with %s nodes, the chart waits for them and the policy does not', (_, nodeMode, type) => {
+    // GIVEN an EksCluster with nodes WHEN AlbIngress is added
+    const { stack, ingress } = ingressStack({}, nodeMode());
+    const template = Template.fromStack(stack);
+    // THEN the chart depends on the nodes, the controller policy does not
+    const [nodesId] = Object.keys(template.findResources(type));
+    const chartId = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0];
+    expect(dependsOn(template, chartId)).toContain(nodesId);
+    expect(dependsOn(template, stack.getLogicalId(ingress.controllerPolicy!.node.defaultChild as any))).not.toContain(nodesId);
+  });
+});
+
 describe('AlbIngress scheme and class name', () => {
   test('puts a forced scheme and a custom class name into the chart values', () => {
     // GIVEN AlbIngress with an internet-facing scheme and class name 'public'
@@ -215,6 +356,17 @@ describe('AlbIngress scheme and class name', () => {
     const values = chartValues(chartOf(Template.fromStack(stack)));
     // THEN the class and its params carry them
     expect(values).toMatchObject({ ingressClass: 'public', ingressClassParams: { create: true, name: 'public', spec: { scheme: 'internet-facing' } } });
+  });
+
+  test('EksCluster.addIngress installs the same controller', () => {
+    // GIVEN an EksCluster with a kubectl provider WHEN ingress is added through it
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    const ingress = cluster.addIngress('Ingress', { ingressClassName: 'web' });
+    // THEN the chart is there with the class name, under the cluster
+    expect(chartValues(chartOf(Template.fromStack(stack)))).toMatchObject({ ingressClass: 'web' });
+    expect(ingress.node.path).toBe('Test/Cluster/Ingress');
   });
 });
 
@@ -228,7 +380,7 @@ describe('the kubectl provider is there only when needed', () => {
     // THEN the only Lambda is the VPC's restrict-default-security-group handler
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSG/)]);
     expect(Object.keys(template.findResources('AWS::Lambda::LayerVersion'))).toHaveLength(0);
-    expect(cluster.cluster.kubectlProvider).toBeUndefined();
+    expect(cluster.kubectlProvider).toBeUndefined();
   });
 
   test('with ingress, the kubectl provider brings its Lambda functions', () => {
@@ -243,8 +395,8 @@ describe('AlbIngress bad input', () => {
     const stack = newStack();
     const network = new CustomerVpc(stack, 'Network');
     const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc });
-    expect(() => new AlbIngress(stack, 'Ingress', { cluster: cluster.cluster })).toThrow(
-      /AlbIngress at 'Test\/Ingress' has invalid props:\n {2}- cluster: got 'Test\/Cluster\/Cluster'; the cluster has no kubectl provider[^\n]*set EksCluster's `kubectlLayer`/);
+    expect(() => new AlbIngress(stack, 'Ingress', { cluster })).toThrow(
+      /AlbIngress at 'Test\/Ingress' has invalid props:\n {2}- cluster: got 'a cluster without a kubectl provider'; the AWS Load Balancer Controller \(a Helm chart\) needs it[^\n]*set EksCluster's `kubectlLayer`/);
   });
 
   test('rejects the controller under Auto Mode', () => {
@@ -257,7 +409,11 @@ describe('AlbIngress bad input', () => {
   });
 
   test('rejects an IngressClass name that is not a DNS label', () => {
-    expect(() => ingressStack({ ingressClassName: 'My_Class' })).toThrow(/ingressClassName: got 'My_Class'; must be a DNS label/);
+    expect(() => ingressStack({ ingressClassName: 'My_Class' })).toThrow(/ingressClassName: got 'My_Class'; must be a DNS-1123 label/);
+  });
+
+  test('rejects an IngressClass name longer than 63 characters', () => {
+    expect(() => ingressStack({ ingressClassName: 'a'.repeat(64) })).toThrow(/ingressClassName: got 'a{64}'; must be a DNS-1123 label: at most 63 characters/);
   });
 
   test('rejects a VPC with no subnet tagged for load balancers, at synth', () => {
@@ -269,48 +425,36 @@ describe('AlbIngress bad input', () => {
     expect(() => (stack.node.root as App).synth()).toThrow(/AlbIngress at 'Test\/Ingress' has invalid props:\n {2}- cluster: got 'VPC Test\/Network\/Vpc with no subnet tagged for load balancers'; tag public subnets 'kubernetes.io\/role\/elb=1'/);
   });
 
-  test('names the missing vpc and OIDC provider of an imported cluster on Fargate', () => {
-    // GIVEN an imported cluster with a kubectl provider but neither vpc nor OIDC provider
+  test('names the missing OIDC provider of an imported cluster on Fargate', () => {
+    // GIVEN an imported Fargate cluster with a kubectl provider but no OIDC provider
     const stack = newStack();
-    const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl' });
-    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'prod', kubectlProvider });
-    // WHEN AlbIngress is added for Fargate THEN both are named in one error
-    expect(() => new AlbIngress(stack, 'Ingress', { cluster, nodeModeType: NodeModeType.FARGATE })).toThrow(
-      /- cluster: got 'Test\/Imported'; an imported cluster needs its `vpc`[^\n]*\n {2}- cluster: got 'Test\/Imported'; on Fargate the controller uses IRSA/);
+    const cluster = importedCluster(stack, NodeModeType.FARGATE);
+    // WHEN AlbIngress is added THEN the missing attribute is named
+    expect(() => new AlbIngress(stack, 'Ingress', { cluster })).toThrow(
+      /- cluster: got 'Test\/Imported'; the AWS Load Balancer Controller on Fargate uses IRSA[^\n]*needs its `openIdConnectProvider`/);
+  });
+
+  test('rejects an unknown option, such as the removed nodeModeType', () => {
+    // GIVEN an EksCluster WHEN AlbIngress gets the nodeModeType the cluster now states THEN it is refused
+    const stack = newStack();
+    const cluster = importedCluster(stack, NodeModeType.MANAGED);
+    const props = { cluster, nodeModeType: NodeModeType.MANAGED };
+    expect(() => new AlbIngress(stack, 'Ingress', props)).toThrow(/nodeModeType: got 'a value'; is not an option of AlbIngress; its options are cluster, loadBalancerController, ingressClassName, scheme/);
+  });
+
+  test('names the nearest option of a misspelt one', () => {
+    expect(() => ingressStack({ ingresClassName: 'web' } as AlbIngressOptions)).toThrow(/ingresClassName: got 'a value'; is not an option of AlbIngress \(did you mean 'ingressClassName'\?\)/);
   });
 
   test('passes an imported VPC, whose tags cannot be read, and a token class name', () => {
-    // GIVEN an imported cluster with an imported VPC and a kubectl provider
+    // GIVEN an imported cluster with an imported VPC and a kubectl provider, and a class name from a parameter
     const stack = newStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a', 'b'], publicSubnetIds: ['s-1', 's-2'] });
-    const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
-      serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
-      role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
-    });
-    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'prod', vpc, kubectlProvider });
+    const cluster = importedCluster(stack, NodeModeType.MANAGED);
     const name = new CfnParameter(stack, 'ClassName').valueAsString;
     new AlbIngress(stack, 'Ingress', { cluster, ingressClassName: name });
-    // THEN it synthesizes, with the chart on the imported cluster
-    expect(chartOf(Template.fromStack(stack)).Properties.ClusterName).toBe('prod');
+    // THEN it synthesizes, with the chart on the imported cluster and the class name passed through
+    const chart = chartOf(Template.fromStack(stack));
+    expect(chart.Properties.ClusterName).toBe('prod');
+    expect(JSON.stringify(chart.Properties.Values)).toContain('"Ref":"ClassName"');
   });
-});
-
-describe('the recommended wiring with EksCluster and its CoreAddons', () => {
-  for (const mode of [NodeMode.managed(), NodeMode.selfManaged(), NodeMode.fargate(), NodeMode.autoMode()]) {
-    test(`synthesizes without a dependency cycle on ${mode.type} capacity, with ingress after the add-ons`, () => {
-      // GIVEN an EksCluster (its CoreAddons ordered around its capacity) and AlbIngress after the add-ons
-      const stack = newStack();
-      const network = new CustomerVpc(stack, 'Network');
-      const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode: mode, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
-      const addons = cluster.coreAddons;
-      const ingress = new AlbIngress(stack, 'Ingress', { cluster: cluster.cluster, nodeModeType: cluster.nodeModeType });
-      ingress.node.addDependency(addons);
-      // WHEN synthesized THEN the ingress's Kubernetes resource waits for the metrics server (the last add-on)
-      const template = Template.fromStack(stack);
-      const type = mode.type === NodeModeType.AUTO_MODE ? 'Custom::AWSCDK-EKS-KubernetesResource' : 'Custom::AWSCDK-EKS-HelmChart';
-      const ingressResources = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Ingress'));
-      expect(ingressResources).toHaveLength(1);
-      expect((ingressResources[0][1] as any).DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(addons.metricsServer!)]));
-    });
-  }
 });
