@@ -3,12 +3,15 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { pinnedAddonVersion } from '../addons/addon-versions';
+import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
-import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf } from './private/storage-helpers';
+import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
+import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { checkClusterHandle, csiAddonVersion } from '../private/storage';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const EBS_CSI_ADDON_NAME = 'aws-ebs-csi-driver';
@@ -29,32 +32,16 @@ const GP3 = {
 };
 
 /**
- * Props of {@link EbsCsiStorage}.
+ * Options of {@link EbsCsiStorage}: everything but the cluster, whose node mode, Kubernetes
+ * version, kubectl provider and cluster role decide the rest. What `EksCluster.addEbsStorage()`
+ * takes.
  */
-export interface EbsCsiStorageProps {
-  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster. */
-  readonly cluster: eks.ICluster;
-
+export interface EbsCsiStorageOptions {
   /**
-   * How the cluster runs pods (`EksCluster.nodeModeType`). `FARGATE` is rejected: EBS volumes
-   * cannot attach to Fargate pods. `AUTO_MODE` uses Auto Mode's built-in block storage driver
-   * instead of installing the add-on.
+   * The `aws-ebs-csi-driver` add-on version, such as `v1.45.0-eksbuild.1`: same major version as
+   * the pinned one. Not on Auto Mode, which installs no add-on.
    *
-   * @default NodeModeType.MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
-
-  /**
-   * The cluster's Kubernetes version, which picks the pinned add-on version.
-   *
-   * @default - the version of an aws-eks-v2 `Cluster`, else DEFAULT_KUBERNETES_VERSION
-   */
-  readonly kubernetesVersion?: eks.KubernetesVersion;
-
-  /**
-   * The `aws-ebs-csi-driver` add-on version, such as `v1.45.0-eksbuild.1`.
-   *
-   * @default - the version pinned for the Kubernetes version in lib/addons/addon-versions.ts
+   * @default - the version pinned for the cluster's Kubernetes version (`AddonVersions.pinned`)
    */
   readonly addonVersion?: string;
 
@@ -109,15 +96,24 @@ export interface EbsCsiStorageProps {
    * @default - the gp3 baseline, 125
    */
   readonly throughputMiBps?: number;
-
-  /**
-   * On Auto Mode, the cluster IAM role, which EKS uses to create and attach the volumes and so
-   * needs the key. Ignored on other node modes.
-   *
-   * @default - the role of an aws-eks-v2 `Cluster`; required for an imported cluster on Auto Mode
-   */
-  readonly clusterRole?: iam.IRole;
 }
+
+/**
+ * Props of {@link EbsCsiStorage}.
+ */
+export interface EbsCsiStorageProps extends EbsCsiStorageOptions {
+  /**
+   * The cluster: an `EksCluster`, or any aws-eks-v2 cluster through `EksCluster.fromCluster()`.
+   * Not a Fargate-only cluster: EBS volumes cannot attach to Fargate pods. On Auto Mode, the
+   * built-in block storage driver is used and the cluster role gets the key.
+   */
+  readonly cluster: IEksCluster;
+}
+
+const PROPS_KEYS = optionKeys<EbsCsiStorageProps>({
+  cluster: true, addonVersion: true, encryptionKey: true, removalPolicy: true, storageClassName: true,
+  defaultStorageClass: true, reclaimPolicy: true, iops: true, throughputMiBps: true,
+});
 
 /** Options of {@link EbsCsiStorage.addVolumeClaim}. */
 export interface EbsVolumeClaimOptions {
@@ -135,18 +131,22 @@ export interface EbsVolumeClaimOptions {
   readonly size: Size;
 }
 
+const CLAIM_KEYS = optionKeys<EbsVolumeClaimOptions>({ name: true, namespace: true, size: true });
+
 /**
  * Persistent block storage for pods: EBS volumes through the EBS CSI driver.
  *
- * Installs the `aws-ebs-csi-driver` EKS add-on with its own IAM role bound through EKS Pod
- * Identity (on Auto Mode, the built-in driver is used instead), and a gp3 StorageClass made the
- * cluster default: encrypted with a customer-managed key, bound when the first pod is scheduled
- * (so the volume lands in that pod's AZ), expandable, and retaining volumes when claims go away.
+ * Everything follows from the cluster. On managed and self-managed nodes it installs the
+ * `aws-ebs-csi-driver` EKS add-on, at the version pinned for the cluster's Kubernetes version, with
+ * its own IAM role bound through EKS Pod Identity; the add-on waits for the cluster's capacity and
+ * its Pod Identity agent. On Auto Mode the built-in driver (`ebs.csi.eks.amazonaws.com`) is used and
+ * the cluster role gets the volume key. Either way a gp3 StorageClass is made the cluster default:
+ * encrypted with a customer-managed key, bound when the first pod is scheduled (so the volume lands
+ * in that pod's AZ), expandable, and retaining volumes when claims go away.
  *
  * EBS volumes attach to EC2 instances only: pods on Fargate cannot use them, so a Fargate-only
- * cluster is rejected. On a cluster that mixes nodes and Fargate profiles, only pods on nodes can
- * mount these volumes. The add-on's controller authenticates through EKS Pod Identity, which needs
- * the `eks-pod-identity-agent` add-on on managed and self-managed nodes (built into Auto Mode).
+ * cluster is refused. On a cluster that mixes nodes and Fargate profiles, only pods on nodes can
+ * mount these volumes.
  */
 export class EbsCsiStorage extends Construct {
   /** The EKS add-on name of the EBS CSI driver. */
@@ -182,19 +182,26 @@ export class EbsCsiStorage extends Construct {
   public constructor(scope: Construct, id: string, props: EbsCsiStorageProps) {
     super(scope, id);
 
+    // Validation of the handle, which every default below reads
+    const errors = new PropErrors(this, 'EbsCsiStorage');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'EbsCsiStorage');
+    if (!checkClusterHandle(errors, props.cluster)) {
+      errors.throwIfAny();
+    }
+
     // Defaults
-    const nodeModeType = props.nodeModeType ?? NodeModeType.MANAGED;
+    const cluster = props.cluster;
+    const nodeModeType = cluster.nodeModeType;
     const autoMode = nodeModeType === NodeModeType.AUTO_MODE;
     const storageClassName = props.storageClassName ?? 'ebs-gp3';
     const reclaimPolicy = props.reclaimPolicy ?? VolumeReclaimPolicy.RETAIN;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const clusterRole = props.clusterRole ?? (props.cluster instanceof eks.Cluster ? props.cluster.role : undefined);
+    const clusterRole = cluster.clusterRole;
 
     // Validation
-    const errors = new PropErrors(this, 'EbsCsiStorage');
-    errors.check(nodeModeType !== NodeModeType.FARGATE, 'nodeModeType', nodeModeType,
+    errors.check(nodeModeType !== NodeModeType.FARGATE, 'cluster', `a ${nodeModeType} cluster`,
       'EBS volumes cannot attach to Fargate pods; use EfsCsiStorage (static volumes) on a Fargate-only cluster, ' +
-      `or one of ${NodeModeType.MANAGED}, ${NodeModeType.SELF_MANAGED}, ${NodeModeType.AUTO_MODE}`);
+      `or a cluster of node mode ${NodeModeType.MANAGED}, ${NodeModeType.SELF_MANAGED} or ${NodeModeType.AUTO_MODE}`);
     checkObjectName(errors, 'storageClassName', storageClassName);
     checkIntRange(errors, 'iops', props.iops, GP3.minIops, GP3.maxIops);
     checkIntRange(errors, 'throughputMiBps', props.throughputMiBps, GP3.minThroughput, GP3.maxThroughput);
@@ -204,12 +211,17 @@ export class EbsCsiStorage extends Construct {
       errors.check(props.throughputMiBps <= max, 'throughputMiBps', props.throughputMiBps,
         `gp3 allows at most ${GP3.maxThroughputPerIops} MiB/s per IOPS: at most ${max} with ${iops} IOPS`);
     }
-    errors.check(!autoMode || clusterRole !== undefined, 'clusterRole', undefined,
-      'on Auto Mode, EKS creates volumes with the cluster role, which needs the key: pass the cluster IAM role of an imported cluster');
-    if (props.addonVersion !== undefined && autoMode) {
-      errors.add('addonVersion', props.addonVersion, 'Auto Mode has a built-in block storage driver and installs no add-on; leave it unset');
+    let addonVersion: string | undefined;
+    if (autoMode) {
+      errors.check(clusterRole !== undefined, 'cluster', 'an Auto Mode cluster whose clusterRole is unknown',
+        'Auto Mode creates EBS volumes with the cluster IAM role, which needs the volume key: state `clusterRole` in EksCluster.fromCluster()');
+      if (props.addonVersion !== undefined) {
+        errors.add('addonVersion', props.addonVersion, 'Auto Mode has a built-in block storage driver and installs no add-on; leave it unset');
+      }
+    } else if (nodeModeType !== NodeModeType.FARGATE) {
+      addonVersion = csiAddonVersion(errors, EBS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
-    checkKubectlProvider(errors, props.cluster, 'The StorageClass');
+    checkKubectlProvider(errors, cluster.kubectlProvider, 'The StorageClass (a Kubernetes manifest)');
     errors.throwIfAny();
 
     // Children
@@ -233,13 +245,15 @@ export class EbsCsiStorage extends Construct {
       driverRole.attachInlinePolicy(volumeKeyPolicy);
       addon = new eks.CfnAddon(this, 'Addon', {
         addonName: EBS_CSI_ADDON_NAME,
-        clusterName: props.cluster.clusterName,
-        addonVersion: props.addonVersion ?? pinnedAddonVersion(EBS_CSI_ADDON_NAME, kubernetesVersionOf(props.cluster, props.kubernetesVersion)),
+        clusterName: cluster.clusterName,
+        addonVersion: addonVersion!,
         resolveConflicts: 'OVERWRITE',
         podIdentityAssociations: [{ roleArn: driverRole.roleArn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
       });
       // The driver may create encrypted volumes as soon as it runs: give it the key first.
       addon.node.addDependency(volumeKeyPolicy);
+      // Its controller and node pods need nodes, and the Pod Identity agent for credentials.
+      cluster.waitForCapacity(addon);
     }
 
     const provisioner = autoMode ? AUTO_MODE_EBS_PROVISIONER : EBS_CSI_PROVISIONER;
@@ -256,7 +270,7 @@ export class EbsCsiStorage extends Construct {
       parameters.throughput = String(props.throughputMiBps);
     }
     const storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
-      cluster: props.cluster,
+      cluster: cluster.cluster,
       manifest: [{
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
@@ -287,7 +301,7 @@ export class EbsCsiStorage extends Construct {
     this.storageClass = storageClass;
     this.addon = addon;
     this.driverRole = driverRole;
-    this.cluster = props.cluster;
+    this.cluster = cluster.cluster;
     this.iops = props.iops;
 
     // Acknowledgements
@@ -305,8 +319,9 @@ export class EbsCsiStorage extends Construct {
     const scope = new Construct(this, id);
     const namespace = options.namespace ?? 'default';
     const errors = new PropErrors(scope, 'EbsCsiStorage.addVolumeClaim');
+    checkKnownKeys(errors, options, CLAIM_KEYS, 'EbsCsiStorage.addVolumeClaim()');
     checkObjectName(errors, 'name', options.name);
-    checkNamespace(errors, 'namespace', namespace);
+    checkDnsLabel(errors, 'namespace', namespace);
     let sizeGiB: number | undefined;
     if (!Token.isUnresolved(options.size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }))) {
       const gib = options.size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });

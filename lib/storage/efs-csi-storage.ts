@@ -5,13 +5,16 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { pinnedAddonVersion } from '../addons/addon-versions';
+import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
-import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { privateSubnetSelection } from '../private/subnets';
-import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, tryClusterSecurityGroup } from './private/storage-helpers';
+import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
+import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { checkClusterHandle, csiAddonVersion, nodeClientGroups, oneSubnetPerAz, requireNodeGroupsCovered } from '../private/storage';
+import { selectSubnetsOrNone } from '../private/subnets';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const EFS_CSI_ADDON_NAME = 'aws-efs-csi-driver';
@@ -24,47 +27,24 @@ const NFS_PORT = 2049;
 const PERMISSIONS = /^[0-7]{3,4}$/;
 
 /**
- * Props of {@link EfsCsiStorage}.
+ * Options of {@link EfsCsiStorage}: everything but the cluster, whose node mode, Kubernetes
+ * version, node subnets, node security groups and kubectl provider decide the rest. What
+ * `EksCluster.addEfsStorage()` takes.
  */
-export interface EfsCsiStorageProps {
-  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster. */
-  readonly cluster: eks.ICluster;
-
+export interface EfsCsiStorageOptions {
   /**
-   * How the cluster runs pods (`EksCluster.nodeModeType`). On `FARGATE` the EFS driver is built
-   * in and supports static provisioning only: no add-on is installed and
-   * {@link EfsCsiStorage.addStaticVolume} is the way to give pods a volume.
+   * The `aws-efs-csi-driver` add-on version, such as `v2.1.9-eksbuild.1`: same major version as
+   * the pinned one. Not on Fargate, which has the driver built in.
    *
-   * @default NodeModeType.MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
-
-  /**
-   * The cluster's Kubernetes version, which picks the pinned add-on version.
-   *
-   * @default - the version of an aws-eks-v2 `Cluster`, else DEFAULT_KUBERNETES_VERSION
-   */
-  readonly kubernetesVersion?: eks.KubernetesVersion;
-
-  /**
-   * The `aws-efs-csi-driver` add-on version, such as `v2.1.9-eksbuild.1`.
-   *
-   * @default - the version pinned for the Kubernetes version in lib/addons/addon-versions.ts
+   * @default - the version pinned for the cluster's Kubernetes version (`AddonVersions.pinned`)
    */
   readonly addonVersion?: string;
 
   /**
-   * The private subnets where nodes run (`EksCluster.nodeSubnets`). The file system gets a mount
-   * target in every Availability Zone of these subnets.
-   *
-   * @default - the cluster VPC's private subnets (isolated ones when it has no private subnets)
-   */
-  readonly nodeSubnets?: ec2.SubnetSelection;
-
-  /**
    * An existing file system to use instead of creating one. Its mount targets must already
-   * exist in the node AZs; NFS from the cluster is allowed on its security group. When set, no
-   * creation prop (`encryptionKey`, `removalPolicy`, `throughputMode`) may be given.
+   * exist in the node AZs; NFS from the cluster's node security groups is allowed on its security
+   * group. When set, no creation prop (`encryptionKey`, `removalPolicy`, `throughputMode`) may be
+   * given.
    *
    * @default - a new encrypted file system is created
    */
@@ -85,32 +65,24 @@ export interface EfsCsiStorageProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * The throughput mode of the new file system.
+   * The throughput mode of the new file system: `ELASTIC` or `BURSTING`. `PROVISIONED` is
+   * refused: it needs a provisioned throughput this construct does not take (bring such a file
+   * system as `fileSystem`).
    *
    * @default efs.ThroughputMode.ELASTIC
    */
   readonly throughputMode?: efs.ThroughputMode;
 
   /**
-   * More security groups allowed to reach NFS. Required on `SELF_MANAGED`: self-managed nodes
-   * carry their own security group (`EksCluster.capacity.selfManagedNodes.securityGroup`), not the
-   * cluster security group.
-   *
-   * @default - only the cluster security group (managed nodes, Auto Mode nodes, Fargate pods) and
-   * the control plane's security groups
-   */
-  readonly clientSecurityGroups?: ec2.ISecurityGroup[];
-
-  /**
    * Create a StorageClass that provisions a directory and access point per claim. Not available
-   * on Fargate, whose built-in driver supports static provisioning only.
+   * on a Fargate cluster, whose built-in driver supports static provisioning only.
    *
-   * @default - true, except on `NodeModeType.FARGATE`
+   * @default - true, except on a Fargate cluster
    */
   readonly dynamicProvisioning?: boolean;
 
   /**
-   * The StorageClass name (a DNS-1123 subdomain).
+   * The StorageClass name (a DNS-1123 subdomain). Only with dynamic provisioning.
    *
    * @default 'efs-ap'
    */
@@ -118,40 +90,67 @@ export interface EfsCsiStorageProps {
 
   /**
    * What happens to a dynamically provisioned access point and its directory when the claim is
-   * deleted.
+   * deleted. Only with dynamic provisioning.
    *
    * @default VolumeReclaimPolicy.RETAIN
    */
   readonly reclaimPolicy?: VolumeReclaimPolicy;
 
   /**
-   * Permissions of each provisioned directory, in octal.
+   * Permissions of each provisioned directory, in octal. Only with dynamic provisioning.
    *
    * @default '700'
    */
   readonly directoryPerms?: string;
 
   /**
-   * The first POSIX user and group ID the driver gives to provisioned access points.
+   * The first POSIX user and group ID the driver gives to provisioned access points. Only with
+   * dynamic provisioning.
    *
    * @default 50000
    */
   readonly gidRangeStart?: number;
 
   /**
-   * The last POSIX user and group ID the driver gives to provisioned access points.
+   * The last POSIX user and group ID the driver gives to provisioned access points. Only with
+   * dynamic provisioning.
    *
    * @default 7000000
    */
   readonly gidRangeEnd?: number;
 
   /**
-   * The directory under which provisioned directories are created.
+   * The directory under which provisioned directories are created. Only with dynamic
+   * provisioning.
    *
    * @default '/dynamic_provisioning'
    */
   readonly basePath?: string;
 }
+
+/**
+ * Props of {@link EfsCsiStorage}.
+ */
+export interface EfsCsiStorageProps extends EfsCsiStorageOptions {
+  /**
+   * The cluster: an `EksCluster`, or any aws-eks-v2 cluster through `EksCluster.fromCluster()`.
+   * Its node subnets get the mount targets and its node security groups may reach NFS. On a
+   * Fargate cluster no add-on is installed and volumes are static.
+   */
+  readonly cluster: IEksCluster;
+}
+
+const PROPS_KEYS = optionKeys<EfsCsiStorageProps>({
+  cluster: true, addonVersion: true, fileSystem: true, encryptionKey: true, removalPolicy: true, throughputMode: true,
+  dynamicProvisioning: true, storageClassName: true, reclaimPolicy: true, directoryPerms: true, gidRangeStart: true,
+  gidRangeEnd: true, basePath: true,
+});
+
+/** The options that shape the dynamic provisioning StorageClass, and so mean nothing without it. */
+const STORAGE_CLASS_OPTIONS = ['storageClassName', 'reclaimPolicy', 'directoryPerms', 'gidRangeStart', 'gidRangeEnd', 'basePath'] as const;
+
+/** The throughput modes a file system can be created with here (PROVISIONED needs a rate this construct does not take). */
+const THROUGHPUT_MODES: readonly string[] = [efs.ThroughputMode.ELASTIC, efs.ThroughputMode.BURSTING];
 
 /** Options of {@link EfsCsiStorage.addStaticVolume}. */
 export interface EfsStaticVolumeOptions {
@@ -197,16 +196,23 @@ export interface EfsStaticVolumeOptions {
   readonly capacity?: Size;
 }
 
+const STATIC_VOLUME_KEYS = optionKeys<EfsStaticVolumeOptions>({
+  name: true, namespace: true, path: true, uid: true, gid: true, permissions: true, capacity: true,
+});
+
 /**
  * Persistent shared file storage for pods: Amazon EFS through the EFS CSI driver.
  *
- * Creates an EFS file system (or takes yours): encrypted with a customer-managed key, automatic
- * backups on, retained when it leaves the stack, a mount target in every node AZ, and a security
- * group that allows NFS only from the cluster's security groups. On nodes (managed, self-managed,
- * Auto Mode) it installs the `aws-efs-csi-driver` add-on with its own Pod Identity role and a
- * StorageClass that provisions an access point per claim. On Fargate the driver is built in and
- * supports static provisioning only: use {@link EfsCsiStorage.addStaticVolume}, which works on
- * every node mode.
+ * Everything follows from the cluster. Creates an EFS file system (or takes yours): encrypted with
+ * a customer-managed key, automatic backups on, retained when it leaves the stack, a mount target in
+ * every AZ of the cluster's node subnets, and a security group that allows NFS only from the
+ * cluster's node security groups (the cluster security group, and self-managed nodes' own). On
+ * nodes (managed, self-managed, Auto Mode) it installs the `aws-efs-csi-driver` add-on, pinned to
+ * the cluster's Kubernetes version, with its own Pod Identity role, after the cluster's capacity and
+ * Pod Identity agent, and a StorageClass that provisions an access point per claim. On Fargate the
+ * driver is built in and supports static provisioning only: use
+ * {@link EfsCsiStorage.addStaticVolume}, which works on every node mode. The key, file system, mount
+ * targets and security group do not wait for nodes.
  */
 export class EfsCsiStorage extends Construct {
   /** The EKS add-on name of the EFS CSI driver. */
@@ -237,38 +243,52 @@ export class EfsCsiStorage extends Construct {
   /** The StorageClass name; undefined when dynamic provisioning is off. */
   public readonly storageClassName?: string;
 
-  private readonly cluster: eks.ICluster;
+  private readonly cluster: IEksCluster;
 
   public constructor(scope: Construct, id: string, props: EfsCsiStorageProps) {
     super(scope, id);
 
+    // Validation of the handle, which every default below reads
+    const errors = new PropErrors(this, 'EfsCsiStorage');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'EfsCsiStorage');
+    if (!checkClusterHandle(errors, props.cluster)) {
+      errors.throwIfAny();
+    }
+
     // Defaults
-    const nodeModeType = props.nodeModeType ?? NodeModeType.MANAGED;
+    const cluster = props.cluster;
+    const nodeModeType = cluster.nodeModeType;
     const fargate = nodeModeType === NodeModeType.FARGATE;
     const dynamicProvisioning = props.dynamicProvisioning ?? !fargate;
     const storageClassName = props.storageClassName ?? 'efs-ap';
     const reclaimPolicy = props.reclaimPolicy ?? VolumeReclaimPolicy.RETAIN;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const throughputMode = props.throughputMode ?? efs.ThroughputMode.ELASTIC;
     const directoryPerms = props.directoryPerms ?? '700';
     const gidRangeStart = props.gidRangeStart ?? 50000;
     const gidRangeEnd = props.gidRangeEnd ?? 7000000;
     const basePath = props.basePath ?? '/dynamic_provisioning';
-    const vpc = props.cluster.vpc;
-    const nodeSubnets = props.nodeSubnets ?? privateSubnetSelection(vpc);
+    const vpc = cluster.vpc;
+    const clients = nodeClientGroups(cluster);
 
     // Validation
-    const errors = new PropErrors(this, 'EfsCsiStorage');
-    let mountSubnets: ec2.ISubnet[] = [];
     if (fargate && props.dynamicProvisioning === true) {
       errors.add('dynamicProvisioning', true,
         'the EFS driver built into Fargate supports static provisioning only; leave it unset on a Fargate cluster and use addStaticVolume()');
     }
+    let mountSubnets: ec2.ISubnet[] = [];
     if (props.fileSystem) {
       const given = (['encryptionKey', 'removalPolicy', 'throughputMode'] as const).filter((p) => props[p] !== undefined);
       errors.check(given.length === 0, 'fileSystem', 'an existing file system',
         `cannot be combined with props that create one (${given.join(', ')}); pass one or the other`);
     } else {
-      mountSubnets = mountTargetSubnets(errors, vpc, nodeSubnets, props.nodeSubnets !== undefined ? 'nodeSubnets' : 'cluster');
+      mountSubnets = oneSubnetPerAz(selectSubnetsOrNone(vpc, cluster.vpcSubnets));
+      errors.check(mountSubnets.length > 0, 'cluster', 'a cluster whose vpcSubnets select no subnets',
+        "EFS mount targets go in every Availability Zone of the cluster's node subnets (vpcSubnets); give the VPC private subnets, " +
+        'or state vpcSubnets in EksCluster.fromCluster()');
+      errors.check(Token.isUnresolved(throughputMode) || THROUGHPUT_MODES.includes(throughputMode), 'throughputMode', throughputMode,
+        `must be one of ${THROUGHPUT_MODES.join(', ')}: provisioned throughput needs a rate this construct does not take; ` +
+        'create such a file system yourself and pass it as fileSystem');
     }
     if (dynamicProvisioning) {
       checkObjectName(errors, 'storageClassName', storageClassName);
@@ -281,28 +301,32 @@ export class EfsCsiStorage extends Construct {
       if (!Token.isUnresolved(basePath)) {
         errors.check(basePath.startsWith('/'), 'basePath', basePath, "must be an absolute path such as '/dynamic_provisioning'");
       }
-      checkKubectlProvider(errors, props.cluster, 'The StorageClass');
+      checkKubectlProvider(errors, cluster.kubectlProvider, 'The StorageClass (a Kubernetes manifest)');
+    } else {
+      for (const option of STORAGE_CLASS_OPTIONS.filter((p) => props[p] !== undefined)) {
+        errors.add(option, props[option], `shapes the dynamic provisioning StorageClass, which is off${fargate ? ' on a Fargate cluster' : ''}; leave it unset`);
+      }
     }
-    errors.check(nodeModeType !== NodeModeType.SELF_MANAGED || (props.clientSecurityGroups ?? []).length > 0, 'clientSecurityGroups',
-      props.clientSecurityGroups, "self-managed nodes carry their own security group, not the cluster's: pass it " +
-      '(EksCluster.capacity.selfManagedNodes.securityGroup) so NFS is allowed from the nodes');
-    const clusterSecurityGroup = tryClusterSecurityGroup(props.cluster);
-    errors.check(clusterSecurityGroup !== undefined, 'cluster', 'an imported cluster without clusterSecurityGroupId',
-      'NFS is allowed from the cluster security group, which nodes and Fargate pods carry: import the cluster with clusterSecurityGroupId');
-    if (fargate && props.addonVersion !== undefined) {
-      errors.add('addonVersion', props.addonVersion, 'Fargate has the EFS driver built in and installs no add-on; leave it unset');
+    errors.check(clients.length > 0, 'cluster', 'a cluster with no nodeSecurityGroups',
+      'NFS is allowed from the security groups node and pod traffic comes from: state nodeSecurityGroups in EksCluster.fromCluster()');
+    let addonVersion: string | undefined;
+    if (fargate) {
+      if (props.addonVersion !== undefined) {
+        errors.add('addonVersion', props.addonVersion, 'Fargate has the EFS driver built in and installs no add-on; leave it unset');
+      }
+    } else {
+      addonVersion = csiAddonVersion(errors, EFS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
     errors.throwIfAny();
 
-    // Children
+    // Children (the key, file system, mount targets and their security group wait for no node)
     let fileSystem: efs.IFileSystem;
     let encryptionKey: kms.IKey | undefined;
     let mountTargetSecurityGroup: ec2.SecurityGroup | undefined;
-    const clients = distinct([clusterSecurityGroup!, ...props.cluster.connections.securityGroups, ...(props.clientSecurityGroups ?? [])]);
     if (props.fileSystem) {
       fileSystem = props.fileSystem;
       for (const [i, client] of clients.entries()) {
-        fileSystem.connections.allowFrom(client, ec2.Port.tcp(NFS_PORT), `NFS from EKS client security group ${i + 1}`);
+        fileSystem.connections.allowFrom(client, ec2.Port.tcp(NFS_PORT), `NFS from EKS node security group ${i + 1}`);
       }
     } else {
       encryptionKey = props.encryptionKey ?? new kms.Key(this, 'FileSystemKey', {
@@ -312,11 +336,12 @@ export class EfsCsiStorage extends Construct {
       });
       mountTargetSecurityGroup = new ec2.SecurityGroup(this, 'MountTargetSecurityGroup', {
         vpc,
+        // Kept word for word: a security group's description is create-only, so a new text would replace it.
         description: 'EFS mount targets: NFS from the EKS cluster and node security groups only',
         allowAllOutbound: false,
       });
       for (const [i, client] of clients.entries()) {
-        mountTargetSecurityGroup.addIngressRule(client, ec2.Port.tcp(NFS_PORT), `NFS from EKS client security group ${i + 1}`);
+        mountTargetSecurityGroup.addIngressRule(client, ec2.Port.tcp(NFS_PORT), `NFS from EKS node security group ${i + 1}`);
       }
       fileSystem = new efs.FileSystem(this, 'FileSystem', {
         vpc,
@@ -326,14 +351,15 @@ export class EfsCsiStorage extends Construct {
         kmsKey: encryptionKey,
         enableAutomaticBackups: true,
         removalPolicy,
-        throughputMode: props.throughputMode ?? efs.ThroughputMode.ELASTIC,
+        throughputMode,
         performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
         // Explicit, so the app's @aws-cdk/aws-efs:denyAnonymousAccess flag cannot add a policy that
         // refuses the CSI driver's mounts (they do not use IAM auth). Access is limited by the mount
-        // target security group (cluster security groups only) and by access points.
+        // target security group (node security groups only) and by access points.
         allowAnonymousAccess: true,
       });
     }
+    requireNodeGroupsCovered(this, cluster, clients, 'EfsCsiStorage');
 
     let addon: eks.CfnAddon | undefined;
     let driverRole: iam.Role | undefined;
@@ -342,18 +368,20 @@ export class EfsCsiStorage extends Construct {
         `EFS CSI controller (${EFS_CSI_SERVICE_ACCOUNT}) of ${this.node.path}, through EKS Pod Identity`);
       addon = new eks.CfnAddon(this, 'Addon', {
         addonName: EFS_CSI_ADDON_NAME,
-        clusterName: props.cluster.clusterName,
-        addonVersion: props.addonVersion ?? pinnedAddonVersion(EFS_CSI_ADDON_NAME, kubernetesVersionOf(props.cluster, props.kubernetesVersion)),
+        clusterName: cluster.clusterName,
+        addonVersion: addonVersion!,
         resolveConflicts: 'OVERWRITE',
         podIdentityAssociations: [{ roleArn: driverRole.roleArn, serviceAccount: EFS_CSI_SERVICE_ACCOUNT }],
       });
       addon.node.addDependency(fileSystem.mountTargetsAvailable);
+      // Its controller and node pods need nodes, and the Pod Identity agent for credentials.
+      cluster.waitForCapacity(addon);
     }
 
     let storageClass: eks.KubernetesManifest | undefined;
     if (dynamicProvisioning) {
       storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
-        cluster: props.cluster,
+        cluster: cluster.cluster,
         manifest: [{
           apiVersion: 'storage.k8s.io/v1',
           kind: 'StorageClass',
@@ -384,7 +412,7 @@ export class EfsCsiStorage extends Construct {
     this.driverRole = driverRole;
     this.storageClass = storageClass;
     this.storageClassName = dynamicProvisioning ? storageClassName : undefined;
-    this.cluster = props.cluster;
+    this.cluster = cluster;
 
     // Acknowledgements
     if (driverRole) {
@@ -408,15 +436,16 @@ export class EfsCsiStorage extends Construct {
     const capacity = options.capacity ?? Size.gibibytes(5);
 
     const errors = new PropErrors(scope, 'EfsCsiStorage.addStaticVolume');
+    checkKnownKeys(errors, options, STATIC_VOLUME_KEYS, 'EfsCsiStorage.addStaticVolume()');
     checkObjectName(errors, 'name', options.name);
-    checkNamespace(errors, 'namespace', namespace);
+    checkDnsLabel(errors, 'namespace', namespace);
     if (!Token.isUnresolved(options.path)) {
       errors.check(options.path.startsWith('/') && !options.path.includes('..'), 'path', options.path, "must be an absolute path such as '/app'");
     }
     checkIntRange(errors, 'uid', options.uid, 0, MAX_POSIX_ID);
     checkIntRange(errors, 'gid', options.gid, 0, MAX_POSIX_ID);
     checkPermissions(errors, 'permissions', permissions);
-    checkKubectlProvider(errors, this.cluster, 'The PersistentVolume');
+    checkKubectlProvider(errors, this.cluster.kubectlProvider, 'The PersistentVolume (a Kubernetes manifest)');
     errors.throwIfAny();
 
     const accessPoint = new efs.AccessPoint(scope, 'AccessPoint', {
@@ -427,7 +456,7 @@ export class EfsCsiStorage extends Construct {
     });
     const storage = `${Math.max(1, Math.ceil(capacity.toGibibytes({ rounding: SizeRoundingBehavior.NONE })))}Gi`;
     new eks.KubernetesManifest(scope, 'Volume', {
-      cluster: this.cluster,
+      cluster: this.cluster.cluster,
       manifest: [
         {
           apiVersion: 'v1',
@@ -463,56 +492,9 @@ export class EfsCsiStorage extends Construct {
   }
 }
 
-/** The security groups once each, in order (the cluster's own group is also among its connections). */
-function distinct(groups: ec2.ISecurityGroup[]): ec2.ISecurityGroup[] {
-  const seen = new Set<string>();
-  return groups.filter((g) => {
-    const key = g.node.path;
-    if (seen.has(key)) {
-      return false;
-    }
-    seen.add(key);
-    return true;
-  });
-}
-
 function checkPermissions(errors: PropErrors, prop: string, value: string): void {
   if (Token.isUnresolved(value)) {
     return;
   }
   errors.check(PERMISSIONS.test(value), prop, value, "must be octal permissions such as '700' or '0750'");
-}
-
-/**
- * The subnets of the mount targets: one private subnet in every AZ where nodes run. Records an
- * error when the VPC has no private subnets, or none in an AZ where nodes run (pods there could
- * not mount the file system). AZs that are tokens are matched by identity and never rejected.
- */
-function mountTargetSubnets(errors: PropErrors, vpc: ec2.IVpc, nodeSubnets: ec2.SubnetSelection, prop: string): ec2.ISubnet[] {
-  const privateSubnets = trySelect(vpc, privateSubnetSelection(vpc));
-  if (privateSubnets.length === 0) {
-    errors.add('cluster', 'a VPC with no private subnets',
-      'EFS mount targets go in a private (or isolated) subnet of every Availability Zone where nodes run; give the VPC private subnets');
-    return [];
-  }
-  const nodeAzs = [...new Set(trySelect(vpc, nodeSubnets).map((s) => s.availabilityZone))];
-  const byAz = new Map<string, ec2.ISubnet>();
-  for (const subnet of privateSubnets) {
-    if (!byAz.has(subnet.availabilityZone)) {
-      byAz.set(subnet.availabilityZone, subnet);
-    }
-  }
-  const missing = nodeAzs.filter((az) => !byAz.has(az) && !Token.isUnresolved(az));
-  errors.check(missing.length === 0, prop, `nodes in ${missing.join(', ')}`,
-    `the VPC has no private subnet there for an EFS mount target (private subnets are in ${[...byAz.keys()].filter((az) => !Token.isUnresolved(az)).join(', ') || 'token AZs'})`);
-  const chosen = nodeAzs.map((az) => byAz.get(az)).filter((s): s is ec2.ISubnet => s !== undefined);
-  return chosen.length > 0 ? chosen : [...byAz.values()];
-}
-
-function trySelect(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
-  try {
-    return vpc.selectSubnets(selection).subnets;
-  } catch {
-    return [];
-  }
 }

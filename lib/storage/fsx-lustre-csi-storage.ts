@@ -4,11 +4,14 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { pinnedAddonVersion } from '../addons/addon-versions';
+import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
+import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { PropErrors } from '../private/prop-errors';
-import { privateSubnetSelection } from '../private/subnets';
-import { checkKubectlProvider, checkNamespace, checkObjectName, kubernetesVersionOf, tryClusterSecurityGroup } from './private/storage-helpers';
+import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
+import { selectSubnetsOrNone } from '../private/subnets';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const FSX_CSI_ADDON_NAME = 'aws-fsx-csi-driver';
@@ -25,51 +28,19 @@ const MAX_CAPACITY_GIB = 2400 * 1000;
 const THROUGHPUTS = [125, 250, 500, 1000];
 
 /**
- * Props of {@link FsxLustreCsiStorage}.
+ * Options of {@link FsxLustreCsiStorage}: everything but the cluster, whose node mode, Kubernetes
+ * version, node subnets, node security groups and kubectl provider decide the rest. What
+ * `EksCluster.addFsxLustreStorage()` takes.
  */
-export interface FsxLustreCsiStorageProps {
-  /** The cluster: `EksCluster.cluster`, or any aws-eks-v2 cluster. */
-  readonly cluster: eks.ICluster;
-
+export interface FsxLustreCsiStorageOptions {
   /**
-   * How the cluster runs pods (`EksCluster.nodeModeType`). `FARGATE` is rejected: the FSx for
-   * Lustre CSI driver does not run on Fargate.
+   * The `aws-fsx-csi-driver` add-on version, such as `v1.5.0-eksbuild.1`. Needed while
+   * `AddonVersions` pins no version of this add-on for the cluster's Kubernetes version: a
+   * synth-time error says so.
    *
-   * @default NodeModeType.MANAGED
-   */
-  readonly nodeModeType?: NodeModeType;
-
-  /**
-   * The cluster's Kubernetes version, which picks the pinned add-on version.
-   *
-   * @default - the version of an aws-eks-v2 `Cluster`, else DEFAULT_KUBERNETES_VERSION
-   */
-  readonly kubernetesVersion?: eks.KubernetesVersion;
-
-  /**
-   * The `aws-fsx-csi-driver` add-on version, such as `v1.5.0-eksbuild.1`. Required while
-   * lib/addons/addon-versions.ts pins no version of this add-on.
-   *
-   * @default - the version pinned for the Kubernetes version in lib/addons/addon-versions.ts
+   * @default - the version pinned for the cluster's Kubernetes version (`AddonVersions.pinned`)
    */
   readonly addonVersion?: string;
-
-  /**
-   * The private subnets where nodes run (`EksCluster.nodeSubnets`). A Lustre file system lives in
-   * one subnet, so one AZ: it goes in the first of these; pods in other AZs reach it across AZs.
-   *
-   * @default - the cluster VPC's private subnets (isolated ones when it has no private subnets)
-   */
-  readonly nodeSubnets?: ec2.SubnetSelection;
-
-  /**
-   * More security groups whose members mount the file system. Required on `SELF_MANAGED`:
-   * self-managed nodes carry their own security group
-   * (`EksCluster.capacity.selfManagedNodes.securityGroup`), not the cluster security group.
-   *
-   * @default - only the cluster security group (managed and Auto Mode nodes)
-   */
-  readonly clientSecurityGroups?: ec2.ISecurityGroup[];
 
   /**
    * The storage capacity: 1200 GiB or a multiple of 2400 GiB (PERSISTENT_2 SSD).
@@ -107,6 +78,23 @@ export interface FsxLustreCsiStorageProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/**
+ * Props of {@link FsxLustreCsiStorage}.
+ */
+export interface FsxLustreCsiStorageProps extends FsxLustreCsiStorageOptions {
+  /**
+   * The cluster: an `EksCluster`, or any aws-eks-v2 cluster through `EksCluster.fromCluster()`.
+   * Not a Fargate-only cluster. The file system goes in the first of its node subnets, and Lustre
+   * traffic is allowed with its node security groups.
+   */
+  readonly cluster: IEksCluster;
+}
+
+const PROPS_KEYS = optionKeys<FsxLustreCsiStorageProps>({
+  cluster: true, addonVersion: true, storageCapacity: true, perUnitStorageThroughput: true, encryptionKey: true,
+  backupRetention: true, removalPolicy: true,
+});
+
 /** Options of {@link FsxLustreCsiStorage.addStaticVolume}. */
 export interface FsxLustreStaticVolumeOptions {
   /** Name of the PersistentVolume and of the claim bound to it (a DNS-1123 subdomain). */
@@ -120,14 +108,18 @@ export interface FsxLustreStaticVolumeOptions {
   readonly namespace?: string;
 }
 
+const STATIC_VOLUME_KEYS = optionKeys<FsxLustreStaticVolumeOptions>({ name: true, namespace: true });
+
 /**
  * High-throughput shared file storage for pods: an Amazon FSx for Lustre file system mounted
  * through the FSx CSI driver, the third storage option after EBS and EFS.
  *
- * Creates a PERSISTENT_2 file system (encrypted with a customer-managed key, daily backups,
- * retained) in one private node subnet, with a security group that takes Lustre traffic only from
- * the cluster security group, lets the cluster security group take Lustre traffic back from the
- * file system, and installs the `aws-fsx-csi-driver` add-on. Volumes are statically provisioned
+ * Everything follows from the cluster. Creates a PERSISTENT_2 file system (encrypted with a
+ * customer-managed key, daily backups, retained) in the first of the cluster's node subnets, with a
+ * security group that takes Lustre traffic only from the cluster's node security groups (the
+ * cluster security group, and self-managed nodes' own), lets those groups take Lustre traffic back
+ * from the file system, and installs the `aws-fsx-csi-driver` add-on after the cluster's capacity.
+ * The key, security group and file system wait for no node. Volumes are statically provisioned
  * ({@link FsxLustreCsiStorage.addStaticVolume}): the file system is a CloudFormation resource with
  * this library's defaults, and the driver needs no AWS permissions to mount it, so it gets no IAM
  * role. Dynamic provisioning (the driver creating file systems) is not offered: it needs broad
@@ -152,29 +144,35 @@ export class FsxLustreCsiStorage extends Construct {
   /** The `aws-fsx-csi-driver` add-on. */
   public readonly addon: eks.CfnAddon;
 
-  private readonly cluster: eks.ICluster;
+  private readonly cluster: IEksCluster;
   private readonly capacityGiB: number;
 
   public constructor(scope: Construct, id: string, props: FsxLustreCsiStorageProps) {
     super(scope, id);
 
+    // Validation of the handle, which every default below reads
+    const errors = new PropErrors(this, 'FsxLustreCsiStorage');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'FsxLustreCsiStorage');
+    if (!checkClusterHandle(errors, props.cluster)) {
+      errors.throwIfAny();
+    }
+
     // Defaults
-    const nodeModeType = props.nodeModeType ?? NodeModeType.MANAGED;
-    const vpc = props.cluster.vpc;
-    const nodeSubnets = props.nodeSubnets ?? privateSubnetSelection(vpc);
+    const cluster = props.cluster;
+    const nodeModeType = cluster.nodeModeType;
+    const vpc = cluster.vpc;
     const capacity = props.storageCapacity ?? Size.gibibytes(FIRST_CAPACITY_GIB);
     const throughput = props.perUnitStorageThroughput ?? 125;
     const backupRetention = props.backupRetention ?? Duration.days(7);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const addonVersion = props.addonVersion ?? tryPinned(kubernetesVersionOf(props.cluster, props.kubernetesVersion));
+    const clients = nodeClientGroups(cluster);
 
     // Validation
-    const errors = new PropErrors(this, 'FsxLustreCsiStorage');
-    errors.check(nodeModeType !== NodeModeType.FARGATE, 'nodeModeType', nodeModeType,
+    errors.check(nodeModeType !== NodeModeType.FARGATE, 'cluster', `a ${nodeModeType} cluster`,
       'the FSx for Lustre CSI driver does not run on Fargate; use EfsCsiStorage (static volumes) on a Fargate-only cluster, ' +
-      `or one of ${NodeModeType.MANAGED}, ${NodeModeType.SELF_MANAGED}, ${NodeModeType.AUTO_MODE}`);
-    errors.check(addonVersion !== undefined, 'addonVersion', undefined,
-      `lib/addons/addon-versions.ts pins no ${FSX_CSI_ADDON_NAME} version for this Kubernetes version; pass one such as 'v1.5.0-eksbuild.1'`);
+      `or a cluster of node mode ${NodeModeType.MANAGED}, ${NodeModeType.SELF_MANAGED} or ${NodeModeType.AUTO_MODE}`);
+    const addonVersion = nodeModeType === NodeModeType.FARGATE ? undefined
+      : csiAddonVersion(errors, FSX_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     const capacityGiB = capacity.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Token.isUnresolved(capacityGiB)) {
       errors.check(capacityGiB === FIRST_CAPACITY_GIB || (Number.isInteger(capacityGiB) && capacityGiB % CAPACITY_STEP_GIB === 0 && capacityGiB > 0 && capacityGiB <= MAX_CAPACITY_GIB),
@@ -188,23 +186,15 @@ export class FsxLustreCsiStorage extends Construct {
       errors.check(Number.isInteger(retentionDays) && retentionDays >= 1 && retentionDays <= 90, 'backupRetention (days)', retentionDays,
         'must be a whole number of days from 1 to 90 (backups stay on)');
     }
-    let subnets: ec2.ISubnet[] = [];
-    try {
-      subnets = vpc.selectSubnets(nodeSubnets).subnets;
-    } catch {
-      subnets = [];
-    }
-    errors.check(subnets.length > 0, props.nodeSubnets ? 'nodeSubnets' : 'cluster', 'a VPC with no private subnets where nodes run',
-      'the Lustre file system goes in a private subnet where nodes run; give the VPC private (or isolated) subnets');
-    errors.check(nodeModeType !== NodeModeType.SELF_MANAGED || (props.clientSecurityGroups ?? []).length > 0, 'clientSecurityGroups',
-      props.clientSecurityGroups, "self-managed nodes carry their own security group, not the cluster's: pass it " +
-      '(EksCluster.capacity.selfManagedNodes.securityGroup) so Lustre traffic is allowed with the nodes');
-    const clusterSecurityGroup = tryClusterSecurityGroup(props.cluster);
-    errors.check(clusterSecurityGroup !== undefined, 'cluster', 'an imported cluster without clusterSecurityGroupId',
-      'Lustre traffic is allowed from the cluster security group, which nodes carry: import the cluster with clusterSecurityGroupId');
+    const subnets = selectSubnetsOrNone(vpc, cluster.vpcSubnets);
+    errors.check(subnets.length > 0, 'cluster', 'a cluster whose vpcSubnets select no subnets',
+      "the Lustre file system goes in one of the cluster's node subnets (vpcSubnets); give the VPC private subnets, " +
+      'or state vpcSubnets in EksCluster.fromCluster()');
+    errors.check(clients.length > 0, 'cluster', 'a cluster with no nodeSecurityGroups',
+      'Lustre traffic is allowed with the security groups node traffic comes from: state nodeSecurityGroups in EksCluster.fromCluster()');
     errors.throwIfAny();
 
-    // Children
+    // Children (the key, security group and file system wait for no node)
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'FileSystemKey', {
       description: `Encrypts the FSx for Lustre file system of ${this.node.path}`,
       enableKeyRotation: true,
@@ -212,17 +202,17 @@ export class FsxLustreCsiStorage extends Construct {
     });
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
+      // Kept word for word: a security group's description is create-only, so a new text would replace it.
       description: 'FSx for Lustre: Lustre traffic with the EKS cluster security group and between the file servers only',
       allowAllOutbound: false,
     });
-    const clients = [clusterSecurityGroup!, ...(props.clientSecurityGroups ?? [])];
     for (const range of LUSTRE_PORT_RANGES) {
       const port = ec2.Port.tcpRange(range.from, range.to);
       securityGroup.addIngressRule(securityGroup, port, 'Lustre between the file servers');
       securityGroup.addEgressRule(securityGroup, port, 'Lustre between the file servers');
       for (const [i, client] of clients.entries()) {
-        securityGroup.addIngressRule(client, port, `Lustre from EKS client security group ${i + 1}`);
-        securityGroup.addEgressRule(client, port, `Lustre to EKS client security group ${i + 1}`);
+        securityGroup.addIngressRule(client, port, `Lustre from EKS node security group ${i + 1}`);
+        securityGroup.addEgressRule(client, port, `Lustre to EKS node security group ${i + 1}`);
         // Lustre servers also open connections to their clients on these ports.
         new ec2.CfnSecurityGroupIngress(this, `Client${i + 1}Ingress${range.id}`, {
           groupId: client.securityGroupId,
@@ -235,36 +225,51 @@ export class FsxLustreCsiStorage extends Construct {
       }
     }
 
+    // aws-cdk-lib's LustreFileSystem checks capacity and throughput at synth and refuses tokens:
+    // it gets a valid placeholder, and the template the token (checked above when known).
+    const tokenCapacity = Token.isUnresolved(capacityGiB);
+    const tokenThroughput = Token.isUnresolved(throughput);
     const fileSystem = new fsx.LustreFileSystem(this, 'FileSystem', {
       vpc,
       vpcSubnet: subnets[0],
       securityGroup,
-      storageCapacityGiB: capacityGiB,
+      storageCapacityGiB: tokenCapacity ? FIRST_CAPACITY_GIB : capacityGiB,
       kmsKey: encryptionKey,
       removalPolicy,
       fileSystemTypeVersion: fsx.FileSystemTypeVersion.V_2_15,
       lustreConfiguration: {
         deploymentType: fsx.LustreDeploymentType.PERSISTENT_2,
-        perUnitStorageThroughput: throughput,
+        perUnitStorageThroughput: tokenThroughput ? THROUGHPUTS[0] : throughput,
         dataCompressionType: fsx.LustreDataCompressionType.LZ4,
         automaticBackupRetention: backupRetention,
         copyTagsToBackups: true,
       },
     });
+    const cfnFileSystem = fileSystem.node.defaultChild as fsx.CfnFileSystem;
+    if (tokenCapacity) {
+      cfnFileSystem.storageCapacity = capacityGiB;
+    }
+    if (tokenThroughput) {
+      cfnFileSystem.addPropertyOverride('LustreConfiguration.PerUnitStorageThroughput', throughput);
+    }
+
+    requireNodeGroupsCovered(this, cluster, clients, 'FsxLustreCsiStorage');
 
     const addon = new eks.CfnAddon(this, 'Addon', {
       addonName: FSX_CSI_ADDON_NAME,
-      clusterName: props.cluster.clusterName,
+      clusterName: cluster.clusterName,
       addonVersion: addonVersion!,
       resolveConflicts: 'OVERWRITE',
     });
+    // Its controller and node pods need nodes.
+    cluster.waitForCapacity(addon);
 
     // Public fields
     this.fileSystem = fileSystem;
     this.encryptionKey = encryptionKey;
     this.securityGroup = securityGroup;
     this.addon = addon;
-    this.cluster = props.cluster;
+    this.cluster = cluster;
     this.capacityGiB = capacityGiB;
   }
 
@@ -277,14 +282,15 @@ export class FsxLustreCsiStorage extends Construct {
     const scope = new Construct(this, id);
     const namespace = options.namespace ?? 'default';
     const errors = new PropErrors(scope, 'FsxLustreCsiStorage.addStaticVolume');
+    checkKnownKeys(errors, options, STATIC_VOLUME_KEYS, 'FsxLustreCsiStorage.addStaticVolume()');
     checkObjectName(errors, 'name', options.name);
-    checkNamespace(errors, 'namespace', namespace);
-    checkKubectlProvider(errors, this.cluster, 'The PersistentVolume');
+    checkDnsLabel(errors, 'namespace', namespace);
+    checkKubectlProvider(errors, this.cluster.kubectlProvider, 'The PersistentVolume (a Kubernetes manifest)');
     errors.throwIfAny();
 
-    const storage = Token.isUnresolved(this.capacityGiB) ? '1200Gi' : `${this.capacityGiB}Gi`;
+    const storage = `${Token.isUnresolved(this.capacityGiB) ? Token.asString(this.capacityGiB) : this.capacityGiB}Gi`;
     const volume = new eks.KubernetesManifest(scope, 'Volume', {
-      cluster: this.cluster,
+      cluster: this.cluster.cluster,
       manifest: [
         {
           apiVersion: 'v1',
@@ -320,14 +326,5 @@ export class FsxLustreCsiStorage extends Construct {
     });
     volume.node.addDependency(this.addon);
     return volume;
-  }
-}
-
-/** The pinned add-on version, or undefined while the table has no row for it. */
-function tryPinned(kubernetesVersion: string): string | undefined {
-  try {
-    return pinnedAddonVersion(FSX_CSI_ADDON_NAME, kubernetesVersion);
-  } catch {
-    return undefined;
   }
 }

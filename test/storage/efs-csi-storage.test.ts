@@ -3,15 +3,49 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { pinnedAddonVersion } from '../../lib/addons/addon-versions';
-import { CustomerVpc, EfsCsiStorage, EksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
+import { pinnedAddonVersion } from '../../lib/private/addon-versions';
+import { CustomerVpc, EfsCsiStorage, EksCluster, IEksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
 import { testApp } from '../helpers/synth';
-import { clusterStack, manifestObjects, objectOf, TEST_AZS } from './storage-fixtures';
+import {
+  clusterStack, dependsOnOf, importedByoCluster, logicalIdsOf, manifestObjects, NODE_MODES, objectOf, ownedByoCluster, TEST_AZS,
+} from './storage-fixtures';
 
 function efsAddons(template: Template): Record<string, any> {
   return template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'aws-efs-csi-driver' } });
+}
+
+/** The `DependsOn` of the one EFS CSI add-on. */
+function addonDependsOn(template: Template): string[] {
+  const addons = Object.values(efsAddons(template));
+  expect(addons).toHaveLength(1);
+  return addons[0].DependsOn ?? [];
+}
+
+/** The source security groups of the NFS rules on the mount target security group. */
+function nfsSources(template: Template): unknown[] {
+  return Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', {
+    Properties: { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('MountTargetSecurityGroup'), 'GroupId'] }, FromPort: 2049, ToPort: 2049 },
+  })).map((r) => r.Properties.SourceSecurityGroupId);
+}
+
+/** Asserts that the key, file system, mount targets and their security group depend on none of `capacity`. */
+function expectStorageWaitsForNoNode(template: Template, prefix: string, capacity: string[]): void {
+  for (const [type, part] of [
+    ['AWS::KMS::Key', 'FileSystemKey'],
+    ['AWS::EFS::FileSystem', 'FileSystem'],
+    ['AWS::EFS::MountTarget', 'FileSystemEfsMountTarget'],
+    ['AWS::EC2::SecurityGroup', 'MountTargetSecurityGroup'],
+  ]) {
+    const found = dependsOnOf(template, type, `${prefix}${part}`);
+    expect(Object.keys(found).length).toBeGreaterThan(0);
+    for (const dependsOn of Object.values(found)) {
+      for (const id of capacity) {
+        expect(dependsOn).not.toContain(id);
+      }
+      expect(dependsOn.filter((d) => d.startsWith('ClusterCoreAddons'))).toEqual([]);
+    }
+  }
 }
 
 describe('EfsCsiStorage on managed nodes, with defaults', () => {
@@ -20,8 +54,8 @@ describe('EfsCsiStorage on managed nodes, with defaults', () => {
   beforeAll(() => {
     // GIVEN a managed-node cluster in 3 AZs with the kubectl provider
     const { stack, eksCluster } = clusterStack(NodeMode.managed());
-    // WHEN EFS storage is added with defaults, and one static volume
-    const storage = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: eksCluster.nodeModeType, nodeSubnets: eksCluster.nodeSubnets });
+    // WHEN EFS storage is added with only the cluster, and one static volume
+    const storage = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster });
     storage.addStaticVolume('Shared', { name: 'shared', namespace: 'apps', path: '/shared', uid: 2000, gid: 3000 });
     template = Template.fromStack(stack);
   });
@@ -45,7 +79,7 @@ describe('EfsCsiStorage on managed nodes, with defaults', () => {
     });
   });
 
-  test('one mount target in the private subnet of every node AZ, all behind the mount target security group', () => {
+  test("one mount target in every AZ of the cluster's node subnets, all behind the mount target security group", () => {
     // THEN
     const mountTargets = Object.values(template.findResources('AWS::EFS::MountTarget'));
     expect(mountTargets).toHaveLength(3);
@@ -58,19 +92,15 @@ describe('EfsCsiStorage on managed nodes, with defaults', () => {
     }
   });
 
-  test('NFS (2049) is open only from the cluster and control-plane security groups, never from a CIDR', () => {
+  test("NFS (2049) is open only from the cluster's node security groups (here the cluster security group), never from a CIDR", () => {
     // THEN
+    expect(nfsSources(template)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]+$/), 'ClusterSecurityGroupId'] }]);
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', {
       Properties: { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EfsMountTargetSecurityGroup'), 'GroupId'] } },
     }));
-    expect(ingress.map((r) => r.Properties.SourceSecurityGroupId).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
-      { 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]+$/), 'ClusterSecurityGroupId'] },
-      { 'Fn::GetAtt': [expect.stringMatching(/^ClusterControlPlaneSecurityGroup/), 'GroupId'] },
-    ]);
-    for (const rule of ingress) {
-      expect(rule.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049 });
-      expect(rule.Properties.CidrIp).toBeUndefined();
-    }
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0].Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049 });
+    expect(ingress[0].Properties.CidrIp).toBeUndefined();
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('EFS mount targets'),
       SecurityGroupIngress: Match.absent(),
@@ -95,10 +125,18 @@ describe('EfsCsiStorage on managed nodes, with defaults', () => {
     });
   });
 
-  test('the add-on waits for the mount targets', () => {
+  test('the add-on waits for the mount targets, the managed node group and the Pod Identity agent', () => {
     // THEN
-    const [addon] = Object.values(efsAddons(template));
-    expect(addon.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^EfsFileSystemEfsMountTarget1/), expect.stringMatching(/^EfsFileSystemEfsMountTarget3/)]));
+    expect(addonDependsOn(template)).toEqual(expect.arrayContaining([
+      ...logicalIdsOf(template, 'AWS::EFS::MountTarget', 'EfsFileSystemEfsMountTarget'),
+      logicalIdsOf(template, 'AWS::EKS::Nodegroup', 'ClusterNodeGroup')[0],
+      expect.stringMatching(/^ClusterCoreAddonsPodIdentityAgent/),
+    ]));
+  });
+
+  test('the key, the file system, its mount targets and their security group wait for no node', () => {
+    // THEN
+    expectStorageWaitsForNoNode(template, 'Efs', logicalIdsOf(template, 'AWS::EKS::Nodegroup', 'ClusterNodeGroup'));
   });
 
   test('the StorageClass provisions an access point per claim, with Retain', () => {
@@ -148,8 +186,8 @@ describe('EfsCsiStorage on Fargate', () => {
   beforeAll(() => {
     // GIVEN a Fargate-only cluster
     const { stack, eksCluster } = clusterStack(NodeMode.fargate());
-    // WHEN EFS storage is added with a static volume
-    storage = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: eksCluster.nodeModeType });
+    // WHEN EFS storage is added through the cluster, with a static volume
+    storage = eksCluster.addEfsStorage('Efs');
     storage.addStaticVolume('Data', { name: 'data', path: '/data', capacity: Size.gibibytes(100) });
     template = Template.fromStack(stack);
   });
@@ -158,58 +196,128 @@ describe('EfsCsiStorage on Fargate', () => {
     // THEN
     expect(Object.keys(efsAddons(template))).toHaveLength(0);
     template.resourcePropertiesCountIs('AWS::IAM::Role', { Description: Match.stringLikeRegexp('EFS CSI controller') }, 0);
+    expect(storage.addon).toBeUndefined();
   });
 
   test('creates no dynamic StorageClass, only the static volume', () => {
     // THEN
-    const kinds = manifestObjects(template, 'Efs').map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    const kinds = manifestObjects(template, 'ClusterEfs').map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(kinds).toEqual(['PersistentVolume/data', 'PersistentVolumeClaim/data']);
     expect(storage.storageClassName).toBeUndefined();
-    expect(objectOf(manifestObjects(template, 'EfsData'), 'PersistentVolume', 'data').spec.capacity.storage).toBe('100Gi');
+    expect(objectOf(manifestObjects(template, 'ClusterEfsData'), 'PersistentVolume', 'data').spec.capacity.storage).toBe('100Gi');
   });
 
-  test('still creates the encrypted, retained file system with mount targets reachable from the cluster security group', () => {
+  test('still creates the encrypted, retained file system with mount targets reachable from the cluster security group, which Fargate pods carry', () => {
     // THEN
     template.hasResource('AWS::EFS::FileSystem', { Properties: { Encrypted: true, BackupPolicy: { Status: 'ENABLED' } }, DeletionPolicy: 'Retain' });
     template.resourceCountIs('AWS::EFS::MountTarget', 3);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 2049,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.anyValue(), 'ClusterSecurityGroupId'] },
-    });
+    expect(nfsSources(template)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]+$/), 'ClusterSecurityGroupId'] }]);
   });
 });
 
-describe('EfsCsiStorage per node mode and options', () => {
-  test('Auto Mode nodes get the add-on and the dynamic StorageClass', () => {
-    // GIVEN an Auto Mode cluster
-    const { stack, eksCluster } = clusterStack(NodeMode.autoMode());
+describe('EfsCsiStorage derives everything from the cluster, per node mode', () => {
+  test.each(Object.values(NodeModeType))('%s: an add-on and a StorageClass exactly where nodes run the driver', (type) => {
+    // GIVEN a cluster of the node mode
+    const { stack, eksCluster } = clusterStack(NODE_MODES[type]());
     // WHEN
-    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: NodeModeType.AUTO_MODE, reclaimPolicy: VolumeReclaimPolicy.DELETE });
+    const storage = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster });
     // THEN
     const template = Template.fromStack(stack);
-    expect(Object.keys(efsAddons(template))).toHaveLength(1);
-    expect(objectOf(manifestObjects(template, 'EfsStorageClass'), 'StorageClass', 'efs-ap').reclaimPolicy).toBe('Delete');
+    const onNodes = type !== NodeModeType.FARGATE;
+    expect(Object.keys(efsAddons(template))).toHaveLength(onNodes ? 1 : 0);
+    expect(manifestObjects(template, 'EfsStorageClass').map((o) => o.kind)).toEqual(onNodes ? ['StorageClass'] : []);
+    expect(storage.storageClassName).toBe(onNodes ? 'efs-ap' : undefined);
   });
 
-  test('self-managed nodes get the add-on, and NFS from their own security group', () => {
+  test('self-managed nodes: NFS from their own security group too, and the add-on waits for their Auto Scaling group', () => {
     // GIVEN a self-managed cluster, whose nodes carry their own security group
     const { stack, eksCluster } = clusterStack(NodeMode.selfManaged());
     // WHEN
-    new EfsCsiStorage(stack, 'Efs', {
-      cluster: eksCluster.cluster,
-      nodeModeType: eksCluster.nodeModeType,
-      clientSecurityGroups: [eksCluster.capacity.selfManagedNodes!.securityGroup],
-    });
+    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster });
     // THEN
     const template = Template.fromStack(stack);
-    expect(Object.keys(efsAddons(template))).toHaveLength(1);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EfsMountTargetSecurityGroup'), 'GroupId'] },
-      FromPort: 2049,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SelfManagedNodesSecurityGroup'), 'GroupId'] },
-    });
+    expect(nfsSources(template)).toEqual(expect.arrayContaining([
+      { 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]+$/), 'ClusterSecurityGroupId'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^ClusterSelfManagedNodesSecurityGroup/), 'GroupId'] },
+    ]));
+    const asg = logicalIdsOf(template, 'AWS::AutoScaling::AutoScalingGroup', 'ClusterSelfManagedNodes');
+    expect(asg).toHaveLength(1);
+    expect(addonDependsOn(template)).toEqual(expect.arrayContaining([asg[0], expect.stringMatching(/^ClusterCoreAddonsPodIdentityAgent/)]));
+    expectStorageWaitsForNoNode(template, 'Efs', asg);
   });
 
+  test('Auto Mode: the add-on and the StorageClass (Auto Mode has no built-in EFS driver)', () => {
+    // GIVEN an Auto Mode cluster
+    const { stack, eksCluster } = clusterStack(NodeMode.autoMode());
+    // WHEN
+    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster, reclaimPolicy: VolumeReclaimPolicy.DELETE });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-efs-csi-driver', AddonVersion: pinnedAddonVersion('aws-efs-csi-driver', '1.36') });
+    expect(objectOf(manifestObjects(template, 'EfsStorageClass'), 'StorageClass', 'efs-ap').reclaimPolicy).toBe('Delete');
+  });
+
+  test('self-managed nodes added after the storage fail synth, naming them and the way out', () => {
+    // GIVEN EFS storage on a managed cluster
+    const { stack, eksCluster } = clusterStack(NodeMode.managed());
+    eksCluster.addEfsStorage('Efs');
+    // WHEN self-managed nodes come later
+    eksCluster.addSelfManagedNodes('Later');
+    // THEN
+    expect(() => Template.fromStack(stack))
+      .toThrow(/EfsCsiStorage at 'Test\/Cluster\/Efs' allows traffic only from the node security groups.*Test\/Cluster\/Later\/SecurityGroup came later: add the storage after the capacity/);
+  });
+});
+
+describe('EfsCsiStorage on a bring-your-own cluster (EksCluster.fromCluster)', () => {
+  test('an owned aws-eks-v2 cluster: mount targets in its node subnets, NFS from its security group, add-on after its node group', () => {
+    // GIVEN a plain aws-eks-v2 cluster on 1.35 with its default node group, adapted
+    const { stack, byo } = ownedByoCluster(NodeModeType.MANAGED);
+    // WHEN
+    new EfsCsiStorage(stack, 'Efs', { cluster: byo });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EFS::MountTarget', 3);
+    expect(nfsSources(template)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Owned[0-9A-F]+$/), 'ClusterSecurityGroupId'] }]);
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-efs-csi-driver', AddonVersion: pinnedAddonVersion('aws-efs-csi-driver', '1.35') });
+    const nodeGroup = logicalIdsOf(template, 'AWS::EKS::Nodegroup', 'OwnedNodegroupDefaultCapacity');
+    expect(addonDependsOn(template)).toEqual(expect.arrayContaining(nodeGroup));
+    expectStorageWaitsForNoNode(template, 'Efs', nodeGroup);
+  });
+
+  test('an imported self-managed cluster: NFS from every stated node security group', () => {
+    // GIVEN a cluster imported by attributes, with its nodes' security group stated
+    const { stack, network } = clusterStack(NodeMode.managed());
+    const clusterSg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'ImportedClusterSg', 'sg-0cluster');
+    const nodesSg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'ImportedNodesSg', 'sg-0nodes');
+    const imported = importedByoCluster(stack, 'Imported', network.vpc, NodeModeType.SELF_MANAGED, { nodeSecurityGroups: [clusterSg, nodesSg] });
+    // WHEN
+    new EfsCsiStorage(stack, 'Efs', { cluster: imported });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(nfsSources(template).sort()).toEqual(['sg-0cluster', 'sg-0nodes']);
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-efs-csi-driver', ClusterName: 'imported', AddonVersion: pinnedAddonVersion('aws-efs-csi-driver', '1.34') });
+  });
+
+  test("mount targets follow the cluster's vpcSubnets, one per Availability Zone", () => {
+    // GIVEN an imported cluster whose nodes run in two subnets of us-east-1a and one of us-east-1b
+    const { stack, network } = clusterStack(NodeMode.managed());
+    const subnets = [
+      ec2.Subnet.fromSubnetAttributes(stack, 'A1', { subnetId: 'subnet-0a1', availabilityZone: 'us-east-1a' }),
+      ec2.Subnet.fromSubnetAttributes(stack, 'A2', { subnetId: 'subnet-0a2', availabilityZone: 'us-east-1a' }),
+      ec2.Subnet.fromSubnetAttributes(stack, 'B1', { subnetId: 'subnet-0b1', availabilityZone: 'us-east-1b' }),
+    ];
+    const imported = importedByoCluster(stack, 'Imported', network.vpc, NodeModeType.MANAGED);
+    const inSubnets: IEksCluster = Object.create(imported, { vpcSubnets: { value: { subnets } } });
+    // WHEN
+    new EfsCsiStorage(stack, 'Efs', { cluster: inSubnets });
+    // THEN
+    const mountTargets = Object.values(Template.fromStack(stack).findResources('AWS::EFS::MountTarget'));
+    expect(mountTargets.map((mt) => mt.Properties.SubnetId).sort()).toEqual(['subnet-0a1', 'subnet-0b1']);
+  });
+});
+
+describe('EfsCsiStorage options', () => {
   test('an existing file system is used as is: no file system or key is created, NFS is opened on its security group', () => {
     // GIVEN a file system of the user's
     const { stack, eksCluster } = clusterStack(NodeMode.managed());
@@ -219,7 +327,7 @@ describe('EfsCsiStorage per node mode and options', () => {
     });
     // WHEN
     const storage = new EfsCsiStorage(stack, 'Efs', {
-      cluster: eksCluster.cluster,
+      cluster: eksCluster,
       fileSystem,
       storageClassName: 'shared',
       directoryPerms: '0750',
@@ -248,20 +356,16 @@ describe('EfsCsiStorage per node mode and options', () => {
     expect(storage.encryptionKey).toBeUndefined();
   });
 
-  test('a given key and extra client security groups are used', () => {
+  test('a given key and the bursting throughput mode are used', () => {
     // GIVEN
-    const { stack, eksCluster, network } = clusterStack(NodeMode.selfManaged());
+    const { stack, eksCluster } = clusterStack(NodeMode.managed());
     const key = new kms.Key(stack, 'OwnKey', { enableKeyRotation: true });
-    const nodesSg = new ec2.SecurityGroup(stack, 'NodesSg', { vpc: network.vpc });
     // WHEN
-    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: NodeModeType.SELF_MANAGED, encryptionKey: key, clientSecurityGroups: [nodesSg] });
+    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster, encryptionKey: key, throughputMode: efs.ThroughputMode.BURSTING });
     // THEN
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::EFS::FileSystem', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OwnKey'), 'Arn'] } });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 2049,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NodesSg'), 'GroupId'] },
-    });
+    template.hasResourceProperties('AWS::EFS::FileSystem', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OwnKey'), 'Arn'] }, ThroughputMode: 'bursting' });
+    template.resourcePropertiesCountIs('AWS::KMS::Key', { Description: Match.stringLikeRegexp('EFS') }, 0);
   });
 });
 
@@ -271,7 +375,7 @@ test("the app's denyAnonymousAccess feature flag cannot lock the CSI driver out 
   const stack = new Stack(app, 'Test');
   const network = new CustomerVpc(stack, 'Network');
   const eksCluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
-  new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeSubnets: eksCluster.nodeSubnets });
+  eksCluster.addEfsStorage('Efs');
   // THEN no file system policy requires IAM-authenticated mounts (the driver mounts without IAM)
   const [fileSystem] = Object.values(Template.fromStack(stack).findResources('AWS::EFS::FileSystem')) as any[];
   expect(fileSystem.Properties.FileSystemPolicy).toBeUndefined();
@@ -286,21 +390,50 @@ describe('EfsCsiStorage bad input', () => {
     ({ stack, eksCluster: managed } = clusterStack(NodeMode.managed()));
   });
 
-  test('dynamic provisioning on Fargate is rejected with the reason and the way out', () => {
+  test('props of the old API, or misspelt ones, are refused naming the nearest real prop', () => {
+    // WHEN a plain-JS caller passes removed or misspelt props / THEN
+    expect(() => new EfsCsiStorage(stack, 'Old', { cluster: managed, clientSecurityGroups: [], nodeSubnets: {} } as any))
+      .toThrow(/EfsCsiStorage at 'Test\/Old' has invalid props:\n {2}- clientSecurityGroups: got 'a value'; is not an option of EfsCsiStorage.*\n {2}- nodeSubnets: got 'a value'; is not an option of EfsCsiStorage/);
+    expect(() => new EfsCsiStorage(stack, 'Typo', { cluster: managed, gidRangeStrat: 1000 } as any))
+      .toThrow(/gidRangeStrat: got 'a value'; is not an option of EfsCsiStorage \(did you mean 'gidRangeStart'\?\)/);
+  });
+
+  test('dynamic provisioning on Fargate is refused with the reason and the way out', () => {
     // GIVEN a Fargate cluster
     const fargate = clusterStack(NodeMode.fargate());
     // WHEN / THEN
-    expect(() => new EfsCsiStorage(fargate.stack, 'Efs', { cluster: fargate.eksCluster.cluster, nodeModeType: NodeModeType.FARGATE, dynamicProvisioning: true }))
+    expect(() => new EfsCsiStorage(fargate.stack, 'Efs', { cluster: fargate.eksCluster, dynamicProvisioning: true }))
       .toThrow(/EfsCsiStorage at 'Test\/Efs' has invalid props:\n {2}- dynamicProvisioning: got true; the EFS driver built into Fargate supports static provisioning only.*addStaticVolume/);
   });
 
-  test('self-managed nodes without their security group are rejected: NFS would not be allowed from them', () => {
+  test('StorageClass options and an add-on version on Fargate are refused: there is neither', () => {
+    // GIVEN a Fargate cluster
+    const fargate = clusterStack(NodeMode.fargate());
     // WHEN / THEN
-    expect(() => new EfsCsiStorage(stack, 'SelfManaged', { cluster: managed.cluster, nodeModeType: NodeModeType.SELF_MANAGED }))
-      .toThrow(/clientSecurityGroups: got undefined; self-managed nodes carry their own security group.*EksCluster.capacity.selfManagedNodes.securityGroup/);
+    let message = '';
+    try {
+      new EfsCsiStorage(fargate.stack, 'Efs', { cluster: fargate.eksCluster, storageClassName: 'shared', gidRangeStart: 1000, addonVersion: 'v2.1.9-eksbuild.1' });
+    } catch (e) {
+      message = String(e);
+    }
+    expect(message).toMatch(/storageClassName: got 'shared'; shapes the dynamic provisioning StorageClass, which is off on a Fargate cluster; leave it unset/);
+    expect(message).toMatch(/gidRangeStart: got 1000; shapes the dynamic provisioning StorageClass/);
+    expect(message).toMatch(/addonVersion: got 'v2.1.9-eksbuild.1'; Fargate has the EFS driver built in and installs no add-on/);
   });
 
-  test('an existing file system plus creation props is rejected, naming them', () => {
+  test('StorageClass options with dynamic provisioning turned off are refused', () => {
+    // WHEN / THEN
+    expect(() => new EfsCsiStorage(stack, 'Off', { cluster: managed, dynamicProvisioning: false, reclaimPolicy: VolumeReclaimPolicy.DELETE }))
+      .toThrow(/reclaimPolicy: got 'Delete'; shapes the dynamic provisioning StorageClass, which is off; leave it unset/);
+  });
+
+  test('the provisioned throughput mode is refused, naming what is allowed', () => {
+    // WHEN / THEN
+    expect(() => new EfsCsiStorage(stack, 'Provisioned', { cluster: managed, throughputMode: efs.ThroughputMode.PROVISIONED }))
+      .toThrow(/throughputMode: got 'provisioned'; must be one of elastic, bursting: provisioned throughput needs a rate this construct does not take/);
+  });
+
+  test('an existing file system plus creation props is refused, naming them', () => {
     // GIVEN
     const fileSystem = efs.FileSystem.fromFileSystemAttributes(stack, 'Existing', {
       fileSystemId: 'fs-0123456789abcdef0',
@@ -308,40 +441,33 @@ describe('EfsCsiStorage bad input', () => {
     });
     // WHEN / THEN
     expect(() => new EfsCsiStorage(stack, 'Both', {
-      cluster: managed.cluster,
+      cluster: managed,
       fileSystem,
       encryptionKey: new kms.Key(stack, 'Key'),
       throughputMode: efs.ThroughputMode.BURSTING,
     })).toThrow(/fileSystem: got 'an existing file system'; cannot be combined with props that create one \(encryptionKey, throughputMode\)/);
   });
 
-  test('nodes in an AZ where the VPC has no private subnet are rejected, naming the AZ', () => {
-    // GIVEN node subnets in an AZ the VPC has no private subnet in
-    const elsewhere = ec2.Subnet.fromSubnetAttributes(stack, 'Elsewhere', { subnetId: 'subnet-0d', availabilityZone: 'us-east-1d' });
-    // WHEN / THEN
-    expect(() => new EfsCsiStorage(stack, 'Gap', { cluster: managed.cluster, nodeSubnets: { subnets: [elsewhere] } }))
-      .toThrow(/nodeSubnets: got 'nodes in us-east-1d'; the VPC has no private subnet there for an EFS mount target \(private subnets are in us-east-1a, us-east-1b, us-east-1c\)/);
-  });
-
-  test('a cluster VPC with no private subnets is rejected', () => {
-    // GIVEN an imported cluster in a VPC with public subnets only
+  test('a cluster whose node subnets select nothing (a VPC without private subnets) is refused', () => {
+    // GIVEN a cluster imported into a VPC with public subnets only
     const publicOnly = new ec2.Vpc(stack, 'PublicOnly', {
       availabilityZones: ['us-east-1a', 'us-east-1b'],
       natGateways: 0,
       subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
     });
-    const imported = efsImportedCluster(stack, publicOnly);
+    const imported = importedByoCluster(stack, 'PublicOnlyCluster', publicOnly, NodeModeType.MANAGED);
     // WHEN / THEN
     expect(() => new EfsCsiStorage(stack, 'NoPrivate', { cluster: imported, dynamicProvisioning: false }))
-      .toThrow(/cluster: got 'a VPC with no private subnets'; EFS mount targets go in a private \(or isolated\) subnet of every Availability Zone where nodes run/);
+      .toThrow(/cluster: got 'a cluster whose vpcSubnets select no subnets'; EFS mount targets go in every Availability Zone of the cluster's node subnets/);
   });
 
-  test('an imported cluster without its cluster security group is rejected: NFS could not be allowed from it', () => {
-    // GIVEN a cluster imported with its VPC but no clusterSecurityGroupId
-    const imported = eks.Cluster.fromClusterAttributes(stack, 'NoSgCluster', { clusterName: 'no-sg', vpc: managed.vpc });
+  test('a cluster handle with no node security groups is refused: NFS could not be allowed from anything', () => {
+    // GIVEN a handle that states no node security group
+    const imported = importedByoCluster(stack, 'NoGroups', managed.vpc, NodeModeType.MANAGED);
+    const noGroups: IEksCluster = Object.create(imported, { nodeSecurityGroups: { value: [] } });
     // WHEN / THEN
-    expect(() => new EfsCsiStorage(stack, 'NoSg', { cluster: imported, nodeModeType: NodeModeType.FARGATE }))
-      .toThrow(/cluster: got 'an imported cluster without clusterSecurityGroupId'; NFS is allowed from the cluster security group.*clusterSecurityGroupId/);
+    expect(() => new EfsCsiStorage(stack, 'NoSg', { cluster: noGroups }))
+      .toThrow(/cluster: got 'a cluster with no nodeSecurityGroups'; NFS is allowed from the security groups node and pod traffic comes from/);
   });
 
   test('inverted and out-of-range gid ranges, bad permissions, base path and class name are all reported at once', () => {
@@ -349,7 +475,7 @@ describe('EfsCsiStorage bad input', () => {
     let message = '';
     try {
       new EfsCsiStorage(stack, 'Bad', {
-        cluster: managed.cluster,
+        cluster: managed,
         gidRangeStart: 5000000000,
         gidRangeEnd: 9000,
         directoryPerms: '799',
@@ -365,54 +491,68 @@ describe('EfsCsiStorage bad input', () => {
     expect(message).toMatch(/gidRangeStart: got 5000000000; must be a whole number from 1 to 4294967295/);
     expect(message).toMatch(/gidRangeStart: got 5000000000; must be less than gidRangeEnd \(9000\)/);
     expect(message).toMatch(/basePath: got 'relative'; must be an absolute path/);
-    expect(() => new EfsCsiStorage(stack, 'Inverted', { cluster: managed.cluster, gidRangeStart: 7000, gidRangeEnd: 7000 }))
+    expect(() => new EfsCsiStorage(stack, 'Inverted', { cluster: managed, gidRangeStart: 7000, gidRangeEnd: 7000 }))
       .toThrow(/gidRangeStart: got 7000; must be less than gidRangeEnd \(7000\)/);
-    expect(() => new EfsCsiStorage(stack, 'Zero', { cluster: managed.cluster, gidRangeStart: 0 }))
+    expect(() => new EfsCsiStorage(stack, 'Zero', { cluster: managed, gidRangeStart: 0 }))
       .toThrow(/gidRangeStart: got 0; must be a whole number from 1 to 4294967295/);
   });
 
-  test('a static volume with a bad name, path, uid, gid or permissions is rejected', () => {
+  test('an add-on version on another major line is refused', () => {
+    // WHEN / THEN
+    expect(() => new EfsCsiStorage(stack, 'Major', { cluster: managed, addonVersion: 'v1.7.0-eksbuild.1' }))
+      .toThrow(/addonVersion: got 'v1.7.0-eksbuild.1'; is major version v1, but aws-efs-csi-driver on Kubernetes 1.36 is on v2/);
+  });
+
+  test('a static volume with a bad name, namespace, path, uid, gid, permissions or an unknown option is refused', () => {
     // GIVEN
-    const storage = new EfsCsiStorage(stack, 'Static', { cluster: managed.cluster, storageClassName: 'static-ok' });
+    const storage = new EfsCsiStorage(stack, 'Static', { cluster: managed, storageClassName: 'static-ok' });
     // WHEN / THEN
     let message = '';
     try {
-      storage.addStaticVolume('Bad', { name: 'Data', path: 'data', uid: -1, gid: 1.5, permissions: 'rwx' });
+      storage.addStaticVolume('Bad', { name: 'Data', namespace: 'a.b', path: 'data', uid: -1, gid: 1.5, permissions: 'rwx' });
     } catch (e) {
       message = String(e);
     }
     expect(message).toMatch(/EfsCsiStorage.addStaticVolume at 'Test\/Static\/Bad' has invalid props/);
     expect(message).toMatch(/name: got 'Data'; must be a DNS-1123 subdomain/);
+    expect(message).toMatch(/namespace: got 'a.b'; must be a DNS-1123 label/);
     expect(message).toMatch(/path: got 'data'; must be an absolute path/);
     expect(message).toMatch(/uid: got -1; must be a whole number from 0 to 4294967295/);
     expect(message).toMatch(/gid: got 1.5; must be a whole number from 0 to 4294967295/);
     expect(message).toMatch(/permissions: got 'rwx'; must be octal permissions/);
+    expect(() => storage.addStaticVolume('Extra', { name: 'extra', path: '/extra', size: Size.gibibytes(1) } as any))
+      .toThrow(/size: got 'a value'; is not an option of EfsCsiStorage.addStaticVolume\(\)/);
   });
 
-  test('without a kubectl provider, dynamic provisioning is rejected naming kubectlLayer', () => {
+  test('without a kubectl provider, dynamic provisioning is refused naming kubectlLayer', () => {
     // GIVEN
     const noKubectl = clusterStack(NodeMode.managed(), { kubectl: false });
     // WHEN / THEN
-    expect(() => new EfsCsiStorage(noKubectl.stack, 'Efs', { cluster: noKubectl.eksCluster.cluster }))
-      .toThrow(/cluster: got 'a cluster without a kubectl provider'; The StorageClass is a Kubernetes manifest.*EksCluster's kubectlLayer/);
+    expect(() => new EfsCsiStorage(noKubectl.stack, 'Efs', { cluster: noKubectl.eksCluster }))
+      .toThrow(/cluster: got 'a cluster without a kubectl provider'; The StorageClass \(a Kubernetes manifest\) needs it.*kubectlLayer/);
   });
 
-  test('tokens are never rejected', () => {
+  test('tokens are never refused', () => {
     // GIVEN values known only at deploy time
     const tokenStack = clusterStack(NodeMode.managed());
     const start = new CfnParameter(tokenStack.stack, 'GidStart', { type: 'Number' }).valueAsNumber;
     const perms = new CfnParameter(tokenStack.stack, 'Perms').valueAsString;
+    const basePath = new CfnParameter(tokenStack.stack, 'BasePath').valueAsString;
+    const className = new CfnParameter(tokenStack.stack, 'ClassName').valueAsString;
     // WHEN
-    const storage = new EfsCsiStorage(tokenStack.stack, 'Efs', { cluster: tokenStack.eksCluster.cluster, gidRangeStart: start, directoryPerms: perms });
-    storage.addStaticVolume('Data', { name: 'data', path: new CfnParameter(tokenStack.stack, 'Path').valueAsString });
-    // THEN the parameters reach the StorageClass
+    const storage = new EfsCsiStorage(tokenStack.stack, 'Efs', {
+      cluster: tokenStack.eksCluster, gidRangeStart: start, directoryPerms: perms, basePath, storageClassName: className,
+    });
+    storage.addStaticVolume('Data', {
+      name: 'data',
+      path: new CfnParameter(tokenStack.stack, 'Path').valueAsString,
+      uid: new CfnParameter(tokenStack.stack, 'Uid', { type: 'Number' }).valueAsNumber,
+    });
+    // THEN the parameters reach the StorageClass and the access point
     const template = Template.fromStack(tokenStack.stack);
-    const storageClass = objectOf(manifestObjects(template, 'EfsStorageClass'), 'StorageClass', 'efs-ap');
-    expect(storageClass.parameters).toMatchObject({ gidRangeStart: '<Ref:GidStart>', directoryPerms: '<Ref:Perms>' });
+    const [storageClass] = manifestObjects(template, 'EfsStorageClass');
+    expect(storageClass.metadata.name).toBe('<Ref:ClassName>');
+    expect(storageClass.parameters).toMatchObject({ gidRangeStart: '<Ref:GidStart>', directoryPerms: '<Ref:Perms>', basePath: '<Ref:BasePath>' });
+    template.hasResourceProperties('AWS::EFS::AccessPoint', { RootDirectory: Match.objectLike({ Path: { Ref: 'Path' } }) });
   });
 });
-
-/** An aws-eks-v2 cluster imported into `vpc`, with a cluster security group. */
-function efsImportedCluster(stack: Stack, vpc: ec2.IVpc): eks.ICluster {
-  return eks.Cluster.fromClusterAttributes(stack, 'ImportedCluster', { clusterName: 'imported', vpc, clusterSecurityGroupId: 'sg-0cluster' });
-}

@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { EbsCsiStorage, EfsCsiStorage, NodeMode } from '../../lib';
+import { EbsCsiStorage, EfsCsiStorage, NodeMode, NodeModeType } from '../../lib';
 import { awsSolutionsFindings, Finding } from '../helpers/synth';
 import { clusterStack } from './storage-fixtures';
 
@@ -21,8 +21,8 @@ describe('cdk-nag AwsSolutions on the storage constructs', () => {
     // GIVEN
     const { stack, eksCluster } = clusterStack(NodeMode.managed());
     // WHEN
-    const ebs = new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster.cluster });
-    const efs = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster });
+    const ebs = new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster });
+    const efs = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster });
     // THEN
     const ebsAcks = acknowledgementsOn(ebs.driverRole!);
     expect(Object.keys(ebsAcks)).toEqual(['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]']);
@@ -37,8 +37,8 @@ describe('cdk-nag AwsSolutions on the storage constructs', () => {
   test('managed nodes with EBS, EFS and a static volume: no unacknowledged finding', () => {
     // GIVEN a managed-node cluster with both storage constructs
     const { stack, eksCluster } = clusterStack(NodeMode.managed());
-    new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster.cluster, nodeModeType: eksCluster.nodeModeType });
-    const efs = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: eksCluster.nodeModeType });
+    new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster });
+    const efs = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster });
     efs.addStaticVolume('Shared', { name: 'shared', path: '/shared' });
     // WHEN the AwsSolutions pack runs
     const findings = awsSolutionsFindings(stack);
@@ -50,10 +50,10 @@ describe('cdk-nag AwsSolutions on the storage constructs', () => {
     for (const mode of [NodeMode.autoMode(), NodeMode.fargate()]) {
       // GIVEN
       const { stack, eksCluster } = clusterStack(mode);
-      if (eksCluster.nodeModeType !== 'fargate') {
-        new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster.cluster, nodeModeType: eksCluster.nodeModeType });
+      if (eksCluster.nodeModeType !== NodeModeType.FARGATE) {
+        new EbsCsiStorage(stack, 'Ebs', { cluster: eksCluster });
       }
-      const efs = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster.cluster, nodeModeType: eksCluster.nodeModeType });
+      const efs = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster });
       efs.addStaticVolume('Shared', { name: 'shared', path: '/shared' });
       // WHEN
       const findings = awsSolutionsFindings(stack);
