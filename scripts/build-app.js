@@ -15,7 +15,7 @@ esbuild.buildSync({
   outfile,
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   packages: 'external',
   // NODE_OPTIONS=--enable-source-maps npx cdk synth maps stack traces back to the TypeScript. Not on
