@@ -57,26 +57,17 @@ export class SampleStack extends Stack {
       nodeMode: props.nodeMode,
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
     });
-    const cluster = this.cluster.cluster;
-    const nodeModeType = this.cluster.nodeModeType;
-    const fargate = nodeModeType === NodeModeType.FARGATE;
+    const fargate = this.cluster.nodeModeType === NodeModeType.FARGATE;
 
-    // Storage. The CSI drivers get credentials from the Pod Identity agent, a core add-on.
+    // Storage: each capability takes the cluster and derives node mode, version, subnets,
+    // security groups and ordering from it. EBS volumes cannot attach to Fargate pods.
     if (!fargate) {
-      this.ebs = new EbsCsiStorage(this, 'Ebs', { cluster, nodeModeType });
-      this.ebs.node.addDependency(this.cluster.coreAddons);
+      this.ebs = new EbsCsiStorage(this, 'Ebs', { cluster: this.cluster });
     }
-    this.efs = new EfsCsiStorage(this, 'Efs', {
-      cluster,
-      nodeModeType,
-      nodeSubnets: this.cluster.nodeSubnets,
-      clientSecurityGroups: this.cluster.capacity.selfManagedNodes ? [this.cluster.capacity.selfManagedNodes.securityGroup] : undefined,
-    });
-    this.efs.node.addDependency(this.cluster.coreAddons);
+    this.efs = new EfsCsiStorage(this, 'Efs', { cluster: this.cluster });
 
     // Ingress: the AWS Load Balancer Controller (or Auto Mode's own load balancing) and the `alb` class.
-    this.ingress = new AlbIngress(this, 'Ingress', { cluster, nodeModeType });
-    this.ingress.node.addDependency(this.cluster.coreAddons);
+    this.ingress = new AlbIngress(this, 'Ingress', { cluster: this.cluster });
 
     // What the content loader really does: read the site content from one bucket.
     this.contentBucket = new s3.Bucket(this, 'ContentBucket', {
@@ -87,7 +78,7 @@ export class SampleStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.contentLoaderRole = new WorkloadRole(this, 'ContentLoaderRole', {
-      cluster, nodeModeType, namespace: SAMPLE_NAMESPACE, serviceAccount: CONTENT_LOADER,
+      cluster: this.cluster, namespace: SAMPLE_NAMESPACE, serviceAccount: CONTENT_LOADER,
     });
     this.contentLoaderRole.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
@@ -110,12 +101,16 @@ export class SampleStack extends Stack {
       ingressScheme: this.network.privateCluster ? 'internal' : 'internet-facing',
     });
     const [namespace, ...rest] = objects;
+    const cluster = this.cluster.cluster;
     const namespaceManifest = new eks.KubernetesManifest(this, 'SampleNamespace', { cluster, manifest: [namespace] });
     if (fargate) {
       this.efs.addStaticVolume('SharedContent', { name: EFS_CLAIM, namespace: SAMPLE_NAMESPACE, path: '/sample/shared-content', uid: 10001, gid: 10001 });
       this.efs.node.findChild('SharedContent').node.addDependency(namespaceManifest);
     }
     this.workloads = new eks.KubernetesManifest(this, 'SampleWorkloads', { cluster, manifest: rest });
+    // The pods need capacity, their volumes' classes and the IngressClass; on delete they go first,
+    // so the controller removes the ALB before it is uninstalled.
+    this.cluster.waitForCapacity(this.workloads);
     this.workloads.node.addDependency(namespaceManifest, this.efs, this.ingress);
     if (this.ebs) {
       this.workloads.node.addDependency(this.ebs);

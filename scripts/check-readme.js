@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Type-checks every ```ts snippet of README.md against lib/, so the README's examples keep
+// Type-checks every ```ts snippet of README.md and docs/*.md against lib/, so the examples keep
 // compiling as the API changes. Each snippet is its own module; the package name maps to lib/.
 const fs = require('fs');
 const path = require('path');
@@ -7,9 +7,15 @@ const ts = require('typescript');
 
 const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json')).name;
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-if (snippets.length === 0) {
+const docs = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const snippets = [];
+for (const doc of docs) {
+  const text = fs.readFileSync(path.join(root, doc), 'utf8');
+  for (const m of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
+    snippets.push({ doc, code: m[1] });
+  }
+}
+if (!snippets.some((s) => s.doc === 'README.md')) {
   console.error('README.md has no ```ts snippets to check');
   process.exit(1);
 }
@@ -17,8 +23,8 @@ if (snippets.length === 0) {
 const dir = path.join(root, '.readme-snippets');
 fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(dir);
-const files = snippets.map((code, i) => {
-  const file = path.join(dir, `snippet${i + 1}.ts`);
+const files = snippets.map(({ doc, code }, i) => {
+  const file = path.join(dir, `${doc.replace(/[^A-Za-z0-9]/g, '_')}-snippet${i + 1}.ts`);
   fs.writeFileSync(file, `export {};\n${code}`);
   return file;
 });
@@ -44,4 +50,5 @@ fs.rmSync(dir, { recursive: true, force: true });
 if (diagnostics.length > 0) {
   process.exit(1);
 }
-console.log(`README.md: ${snippets.length} TypeScript snippets compile`);
+const perDoc = docs.map((d) => `${d} ${snippets.filter((s) => s.doc === d).length}`).join(', ');
+console.log(`${snippets.length} TypeScript snippets compile (${perDoc})`);
