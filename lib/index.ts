@@ -1,6 +1,7 @@
 export * from './network/customer-vpc';
 export * from './cluster/i-eks-cluster';
 export * from './cluster/kubernetes-version';
+export * from './cluster/control-plane';
 export * from './cluster/eks-cluster';
 export * from './cluster/workload-role';
 export * from './compute/node-mode';
