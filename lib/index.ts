@@ -6,6 +6,7 @@ export * from './cluster/eks-cluster';
 export * from './cluster/workload-role';
 export * from './compute/node-mode';
 export * from './compute/node-taint';
+export * from './compute/node-lifecycle';
 export * from './compute/managed-node-group';
 export * from './compute/self-managed-nodes';
 export * from './compute/fargate-profile';

@@ -19,14 +19,17 @@ const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
 const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
 const AUTO_MODE_EBS_PROVISIONER = 'ebs.csi.eks.amazonaws.com';
 
-/** gp3 limits (EBS user guide): size, IOPS, throughput and their ratios. */
+/**
+ * gp3 limits (EBS user guide; raised in 2025 to 64 TiB, 80,000 IOPS and 2,000 MiB/s): size, IOPS,
+ * throughput and their ratios (500 IOPS per GiB, 0.25 MiB/s per IOPS).
+ */
 const GP3 = {
   minSizeGiB: 1,
-  maxSizeGiB: 16384,
+  maxSizeGiB: 65536,
   minIops: 3000,
-  maxIops: 16000,
+  maxIops: 80000,
   minThroughput: 125,
-  maxThroughput: 1000,
+  maxThroughput: 2000,
   maxIopsPerGiB: 500,
   maxThroughputPerIops: 0.25,
 };
@@ -83,7 +86,7 @@ export interface EbsCsiStorageOptions {
   readonly reclaimPolicy?: VolumeReclaimPolicy;
 
   /**
-   * Provisioned IOPS of every gp3 volume: 3000 to 16000, at most 500 per GiB of volume above the
+   * Provisioned IOPS of every gp3 volume: 3000 to 80000, at most 500 per GiB of volume above the
    * 3000 baseline.
    *
    * @default - the gp3 baseline, 3000
@@ -91,7 +94,7 @@ export interface EbsCsiStorageOptions {
   readonly iops?: number;
 
   /**
-   * Provisioned throughput of every gp3 volume in MiB/s: 125 to 1000, at most 0.25 per IOPS.
+   * Provisioned throughput of every gp3 volume in MiB/s: 125 to 2000, at most 0.25 per IOPS.
    *
    * @default - the gp3 baseline, 125
    */
@@ -127,7 +130,7 @@ export interface EbsVolumeClaimOptions {
    */
   readonly namespace?: string;
 
-  /** The volume size, whole GiB from 1 to 16384. With provisioned IOPS, at least IOPS / 500 GiB. */
+  /** The volume size, whole GiB from 1 to 65536 (64 TiB). With provisioned IOPS, at least IOPS / 500 GiB. */
   readonly size: Size;
 }
 

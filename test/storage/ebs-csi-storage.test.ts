@@ -403,20 +403,29 @@ describe('EbsCsiStorage bad input', () => {
     // WHEN / THEN
     let message = '';
     try {
-      new EbsCsiStorage(stack, 'Bad', { cluster: managed, storageClassName: 'Fast_GP3', iops: 20000, throughputMiBps: 1200 });
+      new EbsCsiStorage(stack, 'Bad', { cluster: managed, storageClassName: 'Fast_GP3', iops: 80001, throughputMiBps: 2001 });
     } catch (e) {
       message = String(e);
     }
     expect(message).toMatch(/EbsCsiStorage at 'Test\/Bad' has invalid props/);
     expect(message).toMatch(/storageClassName: got 'Fast_GP3'; must be a DNS-1123 subdomain/);
-    expect(message).toMatch(/iops: got 20000; must be a whole number from 3000 to 16000/);
-    expect(message).toMatch(/throughputMiBps: got 1200; must be a whole number from 125 to 1000/);
+    expect(message).toMatch(/iops: got 80001; must be a whole number from 3000 to 80000/);
+    expect(message).toMatch(/throughputMiBps: got 2001; must be a whole number from 125 to 2000/);
+  });
+
+  test('the current gp3 maximums (80,000 IOPS, 2,000 MiB/s) are accepted', () => {
+    // GIVEN a cluster WHEN the StorageClass asks for the gp3 maximums
+    const { stack: maxStack, eksCluster } = clusterStack(NodeMode.managed());
+    new EbsCsiStorage(maxStack, 'Ebs', { cluster: eksCluster, storageClassName: 'max', iops: 80000, throughputMiBps: 2000 });
+    // THEN they are the StorageClass's parameters
+    const storageClass = objectOf(manifestObjects(Template.fromStack(maxStack), 'EbsStorageClass'), 'StorageClass', 'max');
+    expect(storageClass.parameters).toMatchObject({ iops: '80000', throughput: '2000' });
   });
 
   test('IOPS below the gp3 minimum, and throughput above 0.25 MiB/s per IOPS, are refused', () => {
     // WHEN / THEN
     expect(() => new EbsCsiStorage(stack, 'LowIops', { cluster: managed, iops: 2000 }))
-      .toThrow(/iops: got 2000; must be a whole number from 3000 to 16000/);
+      .toThrow(/iops: got 2000; must be a whole number from 3000 to 80000/);
     expect(() => new EbsCsiStorage(stack, 'Ratio2', { cluster: managed, throughputMiBps: 800 }))
       .toThrow(/throughputMiBps: got 800; gp3 allows at most 0.25 MiB\/s per IOPS: at most 750 with 3000 IOPS/);
   });
@@ -437,14 +446,15 @@ describe('EbsCsiStorage bad input', () => {
       .toThrow(/addonVersion: got 'v1.40.0-eksbuild.1'; Auto Mode has a built-in block storage driver and installs no add-on/);
   });
 
-  test('a claim size outside 1-16384 GiB, too small for the provisioned IOPS, bad names or an unknown option are refused', () => {
+  test('a claim size outside 1-65536 GiB, too small for the provisioned IOPS, bad names or an unknown option are refused', () => {
     // GIVEN storage with 8000 IOPS
     const storage = new EbsCsiStorage(stack, 'Sized', { cluster: managed, iops: 8000, storageClassName: 'sized' });
     // WHEN / THEN
     expect(() => storage.addVolumeClaim('Zero', { name: 'zero', size: Size.mebibytes(512) }))
-      .toThrow(/EbsCsiStorage.addVolumeClaim at 'Test\/Sized\/Zero' has invalid props:\n {2}- size \(GiB\): got 0.5; must be a whole number from 1 to 16384/);
-    expect(() => storage.addVolumeClaim('Huge', { name: 'huge', size: Size.tebibytes(20) }))
-      .toThrow(/size \(GiB\): got 20480; must be a whole number from 1 to 16384/);
+      .toThrow(/EbsCsiStorage.addVolumeClaim at 'Test\/Sized\/Zero' has invalid props:\n {2}- size \(GiB\): got 0.5; must be a whole number from 1 to 65536/);
+    expect(() => storage.addVolumeClaim('Huge', { name: 'huge', size: Size.gibibytes(65537) }))
+      .toThrow(/size \(GiB\): got 65537; must be a whole number from 1 to 65536/);
+    expect(storage.addVolumeClaim('Largest', { name: 'largest', size: Size.tebibytes(64) }).node.path).toBe('Test/Sized/Largest/Claim');
     expect(() => storage.addVolumeClaim('Small', { name: 'small', size: Size.gibibytes(10) }))
       .toThrow(/size \(GiB\): got 10; gp3 allows at most 500 IOPS per GiB: the StorageClass's 8000 IOPS need at least 16 GiB/);
     expect(() => storage.addVolumeClaim('BadName', { name: 'Data!', namespace: 'Apps', size: Size.gibibytes(16) }))
