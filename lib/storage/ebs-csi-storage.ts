@@ -1,4 +1,4 @@
-import { RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -99,6 +99,18 @@ export interface EbsCsiStorageOptions {
    * @default - the gp3 baseline, 125
    */
   readonly throughputMiBps?: number;
+
+  /**
+   * Run the driver's node DaemonSet in the host network (the add-on's `node.hostNetwork`), so it
+   * reads the instance's facts from IMDSv2 although nodes keep a hop limit of 1 for every other pod.
+   * Without it the node plugin cannot reach IMDS and falls back to Kubernetes metadata, which
+   * counts one ENI and one EBS volume per node and so can overstate how many volumes a node takes.
+   * The node plugin is privileged already; host networking adds the node's network namespace. Not
+   * on Auto Mode, which has no add-on. See docs/STORAGE.md.
+   *
+   * @default true
+   */
+  readonly nodeHostNetwork?: boolean;
 }
 
 /**
@@ -115,7 +127,7 @@ export interface EbsCsiStorageProps extends EbsCsiStorageOptions {
 
 const PROPS_KEYS = optionKeys<EbsCsiStorageProps>({
   cluster: true, addonVersion: true, encryptionKey: true, removalPolicy: true, storageClassName: true,
-  defaultStorageClass: true, reclaimPolicy: true, iops: true, throughputMiBps: true,
+  defaultStorageClass: true, reclaimPolicy: true, iops: true, throughputMiBps: true, nodeHostNetwork: true,
 });
 
 /** Options of {@link EbsCsiStorage.addVolumeClaim}. */
@@ -221,6 +233,9 @@ export class EbsCsiStorage extends Construct {
       if (props.addonVersion !== undefined) {
         errors.add('addonVersion', props.addonVersion, 'Auto Mode has a built-in block storage driver and installs no add-on; leave it unset');
       }
+      if (props.nodeHostNetwork !== undefined) {
+        errors.add('nodeHostNetwork', props.nodeHostNetwork, 'Auto Mode has a built-in block storage driver and installs no add-on to configure; leave it unset');
+      }
     } else if (nodeModeType !== NodeModeType.FARGATE) {
       addonVersion = csiAddonVersion(errors, EBS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
@@ -252,6 +267,9 @@ export class EbsCsiStorage extends Construct {
         addonVersion: addonVersion!,
         resolveConflicts: 'OVERWRITE',
         podIdentityAssociations: [{ roleArn: driverRole.roleArn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+        // The node plugin reads instance facts (volume attach limits) from IMDSv2 through the host
+        // network, with the nodes' hop limit of 1 kept for every other pod (docs/STORAGE.md).
+        configurationValues: (props.nodeHostNetwork ?? true) ? Stack.of(this).toJsonString({ node: { hostNetwork: true } }) : undefined,
       });
       // The driver may create encrypted volumes as soon as it runs: give it the key first.
       addon.node.addDependency(volumeKeyPolicy);

@@ -58,6 +58,12 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
     expect(Object.keys(ebsAddons(template))).toHaveLength(1);
   });
 
+  test('runs the node plugin in the host network, so it reads IMDSv2 under the nodes\' hop limit of 1', () => {
+    // THEN the add-on's configuration sets node.hostNetwork
+    const [addon] = Object.values(ebsAddons(template));
+    expect(JSON.parse(addon.Properties.ConfigurationValues)).toEqual({ node: { hostNetwork: true } });
+  });
+
   test('the driver role trusts only EKS Pod Identity and carries AmazonEBSCSIDriverPolicy', () => {
     // THEN
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -180,6 +186,7 @@ describe('EbsCsiStorage options', () => {
       iops: 6000,
       throughputMiBps: 500,
       addonVersion: 'v1.40.0-eksbuild.1',
+      nodeHostNetwork: false,
     });
     template = Template.fromStack(stack);
   });
@@ -208,6 +215,11 @@ describe('EbsCsiStorage options', () => {
   test('the add-on version can be overridden', () => {
     // THEN
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: 'v1.40.0-eksbuild.1' });
+  });
+
+  test('nodeHostNetwork: false sends no configuration values', () => {
+    const [addon] = Object.values(ebsAddons(template));
+    expect(addon.Properties.ConfigurationValues).toBeUndefined();
   });
 });
 
@@ -436,6 +448,12 @@ describe('EbsCsiStorage bad input', () => {
       .toThrow(/addonVersion: got 'latest'; must be an EKS add-on version such as 'v1.19.2-eksbuild.1'/);
     expect(() => new EbsCsiStorage(stack, 'Major', { cluster: managed, addonVersion: 'v2.0.0-eksbuild.1' }))
       .toThrow(/addonVersion: got 'v2.0.0-eksbuild.1'; is major version v2, but aws-ebs-csi-driver on Kubernetes 1.36 is on v1/);
+  });
+
+  test('nodeHostNetwork on Auto Mode is refused: there is no add-on to configure', () => {
+    const auto = clusterStack(NodeMode.autoMode());
+    expect(() => new EbsCsiStorage(auto.stack, 'Ebs', { cluster: auto.eksCluster, nodeHostNetwork: true }))
+      .toThrow(/nodeHostNetwork: got true; Auto Mode has a built-in block storage driver and installs no add-on to configure/);
   });
 
   test('an add-on version on Auto Mode is refused: there is no add-on', () => {
