@@ -29,6 +29,16 @@ export interface CoreAddonOptions {
   readonly addonVersion?: string;
 
   /**
+   * Leave the version to EKS: `AddonVersion` is not set, and EKS installs its default version for
+   * the cluster's Kubernetes version when the add-on is created. No pin can drift from what EKS
+   * offers, but nothing moves the add-on later: a cluster version upgrade leaves it on the build it
+   * got at creation until you update it. Not with `addonVersion`.
+   *
+   * @default false
+   */
+  readonly useEksDefaultVersion?: boolean;
+
+  /**
    * Raw JSON configuration values, as `aws eks describe-addon-configuration` describes them for this
    * add-on. Merged with the typed options; a key set both ways is an error. EKS validates them
    * against the add-on's schema at deploy time.
@@ -107,6 +117,15 @@ export interface CoreAddonsOptions {
    * @default - installed in every node mode with the pinned version
    */
   readonly metricsServer?: CoreAddonOptions;
+
+  /**
+   * The EKS node monitoring agent (`eks-node-monitoring-agent`): a DaemonSet that reports node
+   * health (kernel, networking, storage, container runtime, accelerators) as node conditions, the
+   * signals node auto repair of managed node groups acts on. No charge beyond its small footprint.
+   *
+   * @default - installed on managed and self-managed nodes with the pinned version
+   */
+  readonly nodeMonitoringAgent?: CoreAddonOptions;
 }
 
 /**
@@ -122,21 +141,24 @@ export interface CoreAddonsProps extends CoreAddonsOptions {
 }
 
 const PROPS_KEYS = optionKeys<CoreAddonsProps>({
-  cluster: true, vpcCni: true, coreDns: true, kubeProxy: true, podIdentityAgent: true, metricsServer: true,
+  cluster: true, vpcCni: true, coreDns: true, kubeProxy: true, podIdentityAgent: true, metricsServer: true, nodeMonitoringAgent: true,
 });
-const ADDON_KEYS = optionKeys<CoreAddonOptions>({ enabled: true, addonVersion: true, configurationValues: true, preserveOnDelete: true });
+const ADDON_KEYS = optionKeys<CoreAddonOptions>({
+  enabled: true, addonVersion: true, useEksDefaultVersion: true, configurationValues: true, preserveOnDelete: true,
+});
 const CORE_DNS_KEYS = optionKeys<CoreDnsOptions>({
-  enabled: true, addonVersion: true, configurationValues: true, preserveOnDelete: true, replicas: true, scheduleOnFargate: true,
+  enabled: true, addonVersion: true, useEksDefaultVersion: true, configurationValues: true, preserveOnDelete: true,
+  replicas: true, scheduleOnFargate: true,
 });
 
 /** Which add-ons each node mode runs. */
 const INSTALLED_BY_MODE: Record<NodeModeType, readonly string[]> = {
-  [NodeModeType.MANAGED]: ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent', 'metrics-server'],
-  [NodeModeType.SELF_MANAGED]: ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent', 'metrics-server'],
+  [NodeModeType.MANAGED]: ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent', 'metrics-server', 'eks-node-monitoring-agent'],
+  [NodeModeType.SELF_MANAGED]: ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent', 'metrics-server', 'eks-node-monitoring-agent'],
   // Fargate runs its own CNI and kube-proxy in each pod's micro-VM, and Pod Identity does not work
   // for Fargate pods; DaemonSets never run there.
   [NodeModeType.FARGATE]: ['coredns', 'metrics-server'],
-  // Auto Mode nodes have networking, kube-proxy, DNS and the Pod Identity Agent built in.
+  // Auto Mode nodes have networking, kube-proxy, DNS, the Pod Identity Agent and node health monitoring built in.
   [NodeModeType.AUTO_MODE]: ['metrics-server'],
 };
 
@@ -151,7 +173,7 @@ const WHY_NOT_INSTALLED: Record<NodeModeType, string> = {
   [NodeModeType.MANAGED]: '',
   [NodeModeType.SELF_MANAGED]: '',
   [NodeModeType.FARGATE]: 'Fargate pods get networking and kube-proxy from Fargate, Pod Identity does not work for Fargate pods, and DaemonSets do not run on Fargate',
-  [NodeModeType.AUTO_MODE]: 'Auto Mode nodes have pod networking, kube-proxy, CoreDNS and the Pod Identity Agent built in',
+  [NodeModeType.AUTO_MODE]: 'Auto Mode nodes have pod networking, kube-proxy, CoreDNS, the Pod Identity Agent and node monitoring built in',
 };
 
 /** One add-on's resolved settings. */
@@ -167,11 +189,11 @@ interface AddonPlan {
 
 /**
  * The core EKS add-ons as native `AWS::EKS::Addon` resources: the VPC CNI, CoreDNS, kube-proxy,
- * the EKS Pod Identity Agent and the Metrics Server. Versions come from one pinned table and move
+ * the EKS Pod Identity Agent, the Metrics Server and the EKS node monitoring agent. Versions come from one pinned table and move
  * with the cluster's Kubernetes version; each can be overridden.
  *
  * What is installed depends on the node mode:
- * - managed and self-managed nodes: all five;
+ * - managed and self-managed nodes: all six (with the EKS node monitoring agent, whose signals node auto repair acts on);
  * - Fargate: CoreDNS (with `computeType: Fargate`) and the Metrics Server only;
  * - Auto Mode: the Metrics Server only.
  *
@@ -208,6 +230,9 @@ export class CoreAddons extends Construct {
   /** The `metrics-server` add-on, when installed. */
   public readonly metricsServer?: eks.CfnAddon;
 
+  /** The `eks-node-monitoring-agent` add-on, when installed. */
+  public readonly nodeMonitoringAgent?: eks.CfnAddon;
+
   /** The VPC CNI's Pod Identity role, when the VPC CNI is installed. */
   public readonly vpcCniRole?: iam.IRole;
 
@@ -235,6 +260,7 @@ export class CoreAddons extends Construct {
         ...(coreDnsOnFargate ? { computeType: 'Fargate' } : {}),
       }, nodeModeType !== NodeModeType.FARGATE),
       plan('metricsServer', 'metrics-server', 'MetricsServer', props.metricsServer, ADDON_KEYS, {}, false),
+      plan('nodeMonitoringAgent', 'eks-node-monitoring-agent', 'NodeMonitoringAgent', props.nodeMonitoringAgent, ADDON_KEYS, {}, false),
     ];
     const isInstalled = (p: AddonPlan) => p.options.enabled ?? installable.includes(p.addonName);
 
@@ -275,7 +301,7 @@ export class CoreAddons extends Construct {
       addons[p.addonName] = new eks.CfnAddon(this, p.id, {
         clusterName: cluster.clusterName,
         addonName: p.addonName,
-        addonVersion: p.options.addonVersion ?? ADDON_VERSIONS[p.addonName][kubernetesVersion],
+        addonVersion: p.options.useEksDefaultVersion ? undefined : (p.options.addonVersion ?? ADDON_VERSIONS[p.addonName][kubernetesVersion]),
         resolveConflicts: 'OVERWRITE',
         preserveOnDelete: p.options.preserveOnDelete ?? p.preserveOnDeleteDefault,
         configurationValues: Object.keys(values).length > 0 ? Stack.of(this).toJsonString(values) : undefined,
@@ -299,6 +325,7 @@ export class CoreAddons extends Construct {
     this.kubeProxy = addons['kube-proxy'];
     this.coreDns = addons.coredns;
     this.metricsServer = addons['metrics-server'];
+    this.nodeMonitoringAgent = addons['eks-node-monitoring-agent'];
     this.vpcCniRole = vpcCniRole;
     this.kubernetesVersion = kubernetesVersion;
     this.nodeModeType = nodeModeType;
@@ -355,7 +382,10 @@ function validatePlan(errors: PropErrors, p: AddonPlan, installed: boolean, inst
     }
     return;
   }
-  if (o.addonVersion !== undefined) {
+  if (o.useEksDefaultVersion === true) {
+    errors.check(o.addonVersion === undefined, `${p.prop}.useEksDefaultVersion`, true,
+      'leaves the version to EKS, so addonVersion cannot be set too; set one of them');
+  } else if (o.addonVersion !== undefined) {
     const problem = addonVersionProblem(p.addonName, o.addonVersion, kubernetesVersion);
     if (problem) {
       errors.add(`${p.prop}.addonVersion`, o.addonVersion, problem);

@@ -1,4 +1,4 @@
-import { CfnElement, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -15,6 +15,7 @@ import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
 import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-managed-nodes';
 import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
 import { acknowledge } from '../private/acknowledge';
+import { checkEgressMode, checkSupportType, componentConfigs, rollbackConfig } from '../private/control-plane';
 import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private/cidr';
 import { _ImportedEksCluster } from '../private/imported-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
@@ -24,6 +25,7 @@ import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection, selectSubnets
 import { EbsCsiStorage, EbsCsiStorageOptions } from '../storage/ebs-csi-storage';
 import { EfsCsiStorage, EfsCsiStorageOptions } from '../storage/efs-csi-storage';
 import { FsxLustreCsiStorage, FsxLustreCsiStorageOptions } from '../storage/fsx-lustre-csi-storage';
+import { ControlPlaneComponentOptions, ControlPlaneEgressMode, SupportType } from './control-plane';
 import { IEksCluster } from './i-eks-cluster';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../private/kubernetes-versions';
 import { WorkloadRole, WorkloadRoleOptions } from './workload-role';
@@ -160,6 +162,62 @@ export interface EksClusterProps {
    * @default - true, unless `removalPolicy` is `DESTROY`
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * What EKS does when the cluster's Kubernetes version leaves standard support
+   * (`UpgradePolicy.SupportType`). EKS's own default is `EXTENDED`, which starts billing the
+   * extended-support price (about 6 times the standard control-plane price) the day standard support
+   * ends, often unnoticed until the bill. `STANDARD` lets EKS upgrade the control plane instead;
+   * choose `EXTENDED` deliberately, with its cost. Dates per version: `KubernetesVersions.standardSupportEnds()`.
+   *
+   * @default SupportType.STANDARD
+   */
+  readonly supportType?: SupportType;
+
+  /**
+   * Amazon Application Recovery Controller zonal shift for the cluster (`ZonalShiftConfig`): when
+   * an Availability Zone is impaired, traffic to the control plane's and load balancers' endpoints
+   * in it can be shifted away (and AWS may do it for you with zonal autoshift). No charge. The
+   * control plane always spans at least 2 AZs here, which zonal shift needs.
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * The provisioned control-plane scaling tier (`ControlPlaneScalingConfig.Tier`). Tiers above
+   * `STANDARD` reserve control-plane capacity for large or bursty clusters and are billed per hour
+   * on top of the cluster price.
+   *
+   * @default eks.ControlPlaneScalingTier.STANDARD
+   */
+  readonly controlPlaneScalingTier?: eks.ControlPlaneScalingTier;
+
+  /**
+   * How long a Kubernetes version rollback may run before EKS cancels it (`RollbackConfig.TimeoutMinutes`),
+   * whole minutes from 2 hours to 7 days.
+   *
+   * @default - EKS's default, 12 hours
+   */
+  readonly versionRollbackTimeout?: Duration;
+
+  /**
+   * Who routes the traffic the API server starts (admission webhooks, OIDC discovery, aggregated
+   * APIs): EKS, or your VPC (`ResourcesVpcConfig.ControlPlaneEgressMode`). `CUSTOMER_ROUTED` is
+   * one-way: EKS never lets the cluster go back, and in a private cluster the API server then
+   * reaches only what your subnets route to (VPC endpoints, peered networks). See docs/CLUSTER.md.
+   *
+   * @default - not set: EKS routes it (AWS_MANAGED)
+   */
+  readonly controlPlaneEgressMode?: ControlPlaneEgressMode;
+
+  /**
+   * Settings of the API server, scheduler and controller manager (event TTL, NodePort range,
+   * scheduler scoring, pod garbage collection, HPA sync period).
+   *
+   * @default - the EKS defaults for every component
+   */
+  readonly controlPlaneComponents?: ControlPlaneComponentOptions;
 }
 
 /**
@@ -226,6 +284,13 @@ const PROPS_KEYS = optionKeys<EksClusterProps>({
   vpc: true, vpcSubnets: true, nodeMode: true, kubernetesVersion: true, serviceIpv4Cidr: true, clusterName: true,
   publicAccessCidrs: true, allowPublicEndpointFromAnywhere: true, encryptionKey: true, logRetention: true,
   clusterAdminPrincipalArns: true, coreAddons: true, kubectlLayer: true, removalPolicy: true, deletionProtection: true,
+  supportType: true, zonalShift: true, controlPlaneScalingTier: true, versionRollbackTimeout: true, controlPlaneEgressMode: true,
+  controlPlaneComponents: true,
+});
+
+const COMPONENT_KEYS = optionKeys<ControlPlaneComponentOptions>({
+  eventTtl: true, serviceNodePortRange: true, schedulerScoringStrategy: true, schedulerResourceWeights: true,
+  terminatedPodGcThreshold: true, horizontalPodAutoscalerSyncPeriod: true,
 });
 
 /**
@@ -278,6 +343,9 @@ export class EksCluster extends Construct implements IEksCluster {
   /** The Kubernetes version. */
   public readonly kubernetesVersion: eks.KubernetesVersion;
 
+  /** What EKS does when the Kubernetes version leaves standard support. */
+  public readonly supportType: SupportType;
+
   /**
    * The service IPv4 CIDR set on the cluster.
    *
@@ -329,6 +397,9 @@ export class EksCluster extends Construct implements IEksCluster {
     const isolated = isIsolatedOnly(props.vpc);
     const serviceIpv4Cidr = props.serviceIpv4Cidr ?? defaultServiceIpv4Cidr(props.vpc);
     const endpointPrivateOnly = publicAccessCidrs.length === 0 || isolated;
+    const supportType = props.supportType ?? SupportType.STANDARD;
+    const zonalShift = props.zonalShift ?? true;
+    const scalingTier = props.controlPlaneScalingTier ?? eks.ControlPlaneScalingTier.STANDARD;
 
     // Validation
     const errors = new PropErrors(this, 'EksCluster');
@@ -345,6 +416,11 @@ export class EksCluster extends Construct implements IEksCluster {
     validatePublicAccess(errors, publicAccessCidrs, props.allowPublicEndpointFromAnywhere ?? false, isolated);
     errors.check(!(props.deletionProtection === true && removalPolicy === RemovalPolicy.DESTROY), 'deletionProtection', true,
       'cannot be true with removalPolicy DESTROY: the stack delete would fail on the protected cluster; leave it unset or use RETAIN');
+    checkSupportType(errors, supportType);
+    checkEgressMode(errors, props.controlPlaneEgressMode);
+    const rollback = rollbackConfig(errors, props.versionRollbackTimeout);
+    checkKnownKeys(errors, props.controlPlaneComponents ?? {}, COMPONENT_KEYS, 'EksCluster.controlPlaneComponents');
+    const components = componentConfigs(errors, props.controlPlaneComponents);
     errors.throwIfAny();
 
     // IRSA (Fargate) uses aws-eks-v2's native AWS::IAM::OIDCProvider, not its custom resource:
@@ -396,9 +472,20 @@ export class EksCluster extends Construct implements IEksCluster {
       // The core add-ons are EKS managed add-ons (CoreAddons); no unmanaged copies beside them.
       bootstrapSelfManagedAddons: false,
       kubectlProviderOptions: props.kubectlLayer ? { kubectlLayer: props.kubectlLayer } : undefined,
+      controlPlaneScalingTier: scalingTier,
     });
     const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
     cfnCluster.deletionProtection = deletionProtection;
+    cfnCluster.upgradePolicy = { supportType };
+    cfnCluster.zonalShiftConfig = { enabled: zonalShift };
+    cfnCluster.rollbackConfig = rollback;
+    cfnCluster.kubeApiServerConfig = components.kubeApiServerConfig;
+    cfnCluster.kubeSchedulerConfig = components.kubeSchedulerConfig;
+    cfnCluster.kubeControllerManagerConfig = components.kubeControllerManagerConfig;
+    if (props.controlPlaneEgressMode !== undefined) {
+      // aws-eks-v2 builds ResourcesVpcConfig itself and has no prop for the egress mode.
+      cfnCluster.addPropertyOverride('ResourcesVpcConfig.ControlPlaneEgressMode', props.controlPlaneEgressMode);
+    }
     cfnCluster.applyRemovalPolicy(removalPolicy);
     cfnCluster.node.addDependency(controlPlaneLogGroup);
 
@@ -416,6 +503,7 @@ export class EksCluster extends Construct implements IEksCluster {
     this.nodeMode = nodeMode;
     this.nodeModeType = nodeMode.type;
     this.kubernetesVersion = version;
+    this.supportType = supportType;
     this.serviceIpv4Cidr = serviceIpv4Cidr;
     this.clusterRole = role;
     this.kubectlProvider = cluster.kubectlProvider;
@@ -437,6 +525,20 @@ export class EksCluster extends Construct implements IEksCluster {
     acknowledge(cfnCluster, 'CloudFormation-Validate::W9009',
       "aws-eks-v2 writes EncryptionConfig Resources ['secrets']: the schema marks the property deprecated, but it is how EKS is told to envelope-encrypt secrets.");
     this.acknowledgeKubectlProvider();
+
+    // Warnings (legal but risky choices)
+    if (props.controlPlaneEgressMode === ControlPlaneEgressMode.CUSTOMER_ROUTED) {
+      Annotations.of(this).addWarningV2('cdk-eks-architecture:control-plane-egress-customer-routed',
+        'controlPlaneEgressMode CUSTOMER_ROUTED is one-way: EKS never lets this cluster go back to AWS_MANAGED. The API server\'s ' +
+        'webhook, OIDC discovery and aggregated-API traffic now follows your subnets\' routes, security groups and network ACLs' +
+        (isolated ? '; these subnets are isolated, so only VPC endpoints and networks routed from the VPC are reachable' : '') +
+        ' (docs/CLUSTER.md).');
+    }
+    if (supportType === SupportType.EXTENDED) {
+      Annotations.of(this).addWarningV2('cdk-eks-architecture:extended-support',
+        `supportType EXTENDED: once Kubernetes ${version.version} leaves standard support, this cluster is billed the extended-support ` +
+        'price (about 6 times the standard control-plane price) until it is upgraded (docs/CLUSTER.md).');
+    }
   }
 
   /** The security groups that traffic from nodes and pods comes from: the cluster security group and self-managed nodes' groups. */

@@ -7,9 +7,11 @@ import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import {
   checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
-  createNodeRole, DEFAULT_INSTANCE_TYPE, nodeBlockDevices, resolveAmiType,
+  createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, nodeBlockDevices, resolveAmiType,
 } from '../private/node-common';
+import { checkUpdateStrategy, nodeRepairConfig, warmPoolConfig } from '../private/node-lifecycle';
 import { PropErrors } from '../private/prop-errors';
+import { NodegroupUpdateStrategy, NodeRepairOptions, WarmPoolOptions } from './node-lifecycle';
 import { NodeTaint } from './node-taint';
 
 /** Managed node groups scale to at most 1,000 nodes per EKS quota; this library caps the check there. */
@@ -72,7 +74,7 @@ export interface ManagedNodeGroupOptions {
   readonly maxSize?: number;
 
   /**
-   * The size of each node's encrypted gp3 root volume (the data volume on Bottlerocket), from 20 GiB to 16 TiB.
+   * The size of each node's encrypted gp3 root volume (the data volume on Bottlerocket), from 20 GiB to 64 TiB.
    *
    * @default Size.gibibytes(50)
    */
@@ -106,6 +108,30 @@ export interface ManagedNodeGroupOptions {
    * @default true
    */
   readonly enableNodeAutoRepair?: boolean;
+
+  /**
+   * Thresholds and per-condition overrides of node auto repair. The signals come from the EKS node
+   * monitoring agent, which `CoreAddons` installs on EC2 node modes.
+   *
+   * @default - EKS's thresholds and actions
+   */
+  readonly nodeRepair?: NodeRepairOptions;
+
+  /**
+   * How nodes are replaced during a version or launch template update.
+   *
+   * @default NodegroupUpdateStrategy.DEFAULT (EKS's own default; not written to the template)
+   */
+  readonly updateStrategy?: NodegroupUpdateStrategy;
+
+  /**
+   * A warm pool of pre-initialized instances, for workloads whose nodes take long to boot. The
+   * instances cost money while they wait (EBS only when Stopped; full price when Running). Not
+   * with Spot capacity.
+   *
+   * @default - no warm pool
+   */
+  readonly warmPool?: WarmPoolOptions;
 }
 
 /** Props of {@link ManagedNodeGroup}. */
@@ -138,6 +164,7 @@ export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
 const PROPS_KEYS = optionKeys<ManagedNodeGroupProps>({
   nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
   diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
+  nodeRepair: true, updateStrategy: true, warmPool: true,
   cluster: true, vpcSubnets: true, attachCniPolicy: true,
 });
 
@@ -200,6 +227,11 @@ export class ManagedNodeGroup extends Construct {
       errors.check(/^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$/.test(props.nodegroupName), 'nodegroupName', props.nodegroupName,
         'must be 1 to 63 characters: a letter or digit, then letters, digits, hyphens and underscores');
     }
+    const repair = nodeRepairConfig(errors, props.enableNodeAutoRepair ?? true, props.nodeRepair, MAX_NODES);
+    checkUpdateStrategy(errors, props.updateStrategy);
+    const warmPool = warmPoolConfig(errors, props.warmPool, {
+      desiredSize, maxSize, bottlerocket: isBottlerocket(amiType), spot: capacityType === eks.CapacityType.SPOT,
+    });
     errors.throwIfAny();
 
     // Children
@@ -225,10 +257,11 @@ export class ManagedNodeGroup extends Construct {
       version: cluster.kubernetesVersion.version,
       launchTemplate: { id: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber },
       scalingConfig: { minSize, desiredSize, maxSize },
-      updateConfig: { maxUnavailable },
+      updateConfig: { maxUnavailable, updateStrategy: props.updateStrategy },
       labels: props.labels,
       taints: props.taints?.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-      nodeRepairConfig: { enabled: props.enableNodeAutoRepair ?? true },
+      nodeRepairConfig: repair,
+      warmPoolConfig: warmPool,
       forceUpdateEnabled: false,
     });
 

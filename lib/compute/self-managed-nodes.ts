@@ -83,7 +83,7 @@ export interface SelfManagedNodesOptions {
   readonly maxSize?: number;
 
   /**
-   * The size of each node's encrypted gp3 root volume (the data volume on Bottlerocket), from 20 GiB to 16 TiB.
+   * The size of each node's encrypted gp3 root volume (the data volume on Bottlerocket), from 20 GiB to 64 TiB.
    *
    * @default Size.gibibytes(50)
    */

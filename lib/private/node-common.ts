@@ -36,6 +36,7 @@ export const SUPPORTED_AMI_TYPES: readonly eks.NodegroupAmiType[] = [
 export const MANAGED_NODE_GROUP_OPTION_KEYS = optionKeys<ManagedNodeGroupOptions>({
   nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
   diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
+  nodeRepair: true, updateStrategy: true, warmPool: true,
 });
 
 /** The option names of `SelfManagedNodesOptions` (what `NodeMode.selfManaged()` takes). */
@@ -50,9 +51,9 @@ export const FARGATE_PROFILE_OPTION_KEYS = optionKeys<FargateProfileOptions>({ s
 /** The default instance type: general purpose, x86_64, offered in every commercial region. */
 export const DEFAULT_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE);
 
-/** Root volume bounds: the AL2023 EKS AMI snapshot is 20 GiB; gp3 volumes end at 16 TiB. */
+/** Root volume bounds: the AL2023 EKS AMI snapshot is 20 GiB; gp3 volumes end at 64 TiB (EBS, since 2025). */
 export const MIN_DISK_GIB = 20;
-export const MAX_DISK_GIB = 16384;
+export const MAX_DISK_GIB = 65536;
 
 /** The CPU architecture of an AMI type, from its name. */
 export function amiArchitecture(amiType: eks.NodegroupAmiType): ec2.InstanceArchitecture {
@@ -257,10 +258,9 @@ export function checkEc2NodesCanJoin(errors: PropErrors, cluster: IEksCluster): 
 
 const POLICY_REASONS: Record<string, string> = {
   AmazonEKSWorkerNodePolicy: 'AmazonEKSWorkerNodePolicy is the AWS managed policy EKS documents for the node role: it lets the kubelet describe the cluster and its EC2 environment; AWS keeps it in step with EKS.',
-  AmazonEC2ContainerRegistryReadOnly: 'AmazonEC2ContainerRegistryReadOnly is the AWS managed policy EKS documents for the node role, so the kubelet can pull images (including the EKS add-on images) from ECR; it grants reads only.',
   AmazonEKS_CNI_Policy: 'AmazonEKS_CNI_Policy is attached only because attachCniPolicy was set: on a cluster without a Pod Identity role for the VPC CNI, the CNI on each node needs it to manage pod ENIs and IPs.',
   AmazonEKSWorkerNodeMinimalPolicy: 'AmazonEKSWorkerNodeMinimalPolicy is the AWS managed policy EKS documents for the Auto Mode node role: the least the kubelet needs to join the cluster.',
-  AmazonEC2ContainerRegistryPullOnly: 'AmazonEC2ContainerRegistryPullOnly is the AWS managed policy EKS documents for the Auto Mode node role: image pulls from ECR and nothing more.',
+  AmazonEC2ContainerRegistryPullOnly: 'AmazonEC2ContainerRegistryPullOnly is the AWS managed policy the EKS node IAM role documentation names: the kubelet pulls images (the EKS add-on images among them) from ECR and can do nothing more.',
   AmazonEKSFargatePodExecutionRolePolicy: 'AmazonEKSFargatePodExecutionRolePolicy is the AWS managed policy EKS documents for the Fargate pod execution role: it pulls images from ECR for Fargate pods and nothing more.',
 };
 
@@ -273,7 +273,7 @@ export function attachManagedPolicies(role: iam.Role, names: string[]): void {
 }
 
 /**
- * A node role with the AWS managed policies EKS needs: the worker node and ECR read-only policies.
+ * A node role with the AWS managed policies EKS needs: the worker node and ECR pull-only policies.
  * Not AmazonEKS_CNI_Policy unless asked: the VPC CNI gets its own Pod Identity role.
  */
 export function createNodeRole(scope: Construct, id: string, attachCniPolicy: boolean, description: string): iam.Role {
@@ -283,7 +283,7 @@ export function createNodeRole(scope: Construct, id: string, attachCniPolicy: bo
   });
   attachManagedPolicies(role, [
     'AmazonEKSWorkerNodePolicy',
-    'AmazonEC2ContainerRegistryReadOnly',
+    'AmazonEC2ContainerRegistryPullOnly',
     ...(attachCniPolicy ? ['AmazonEKS_CNI_Policy'] : []),
   ]);
   return role;

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -19,14 +19,17 @@ const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
 const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
 const AUTO_MODE_EBS_PROVISIONER = 'ebs.csi.eks.amazonaws.com';
 
-/** gp3 limits (EBS user guide): size, IOPS, throughput and their ratios. */
+/**
+ * gp3 limits (EBS user guide; raised in 2025 to 64 TiB, 80,000 IOPS and 2,000 MiB/s): size, IOPS,
+ * throughput and their ratios (500 IOPS per GiB, 0.25 MiB/s per IOPS).
+ */
 const GP3 = {
   minSizeGiB: 1,
-  maxSizeGiB: 16384,
+  maxSizeGiB: 65536,
   minIops: 3000,
-  maxIops: 16000,
+  maxIops: 80000,
   minThroughput: 125,
-  maxThroughput: 1000,
+  maxThroughput: 2000,
   maxIopsPerGiB: 500,
   maxThroughputPerIops: 0.25,
 };
@@ -83,7 +86,7 @@ export interface EbsCsiStorageOptions {
   readonly reclaimPolicy?: VolumeReclaimPolicy;
 
   /**
-   * Provisioned IOPS of every gp3 volume: 3000 to 16000, at most 500 per GiB of volume above the
+   * Provisioned IOPS of every gp3 volume: 3000 to 80000, at most 500 per GiB of volume above the
    * 3000 baseline.
    *
    * @default - the gp3 baseline, 3000
@@ -91,11 +94,23 @@ export interface EbsCsiStorageOptions {
   readonly iops?: number;
 
   /**
-   * Provisioned throughput of every gp3 volume in MiB/s: 125 to 1000, at most 0.25 per IOPS.
+   * Provisioned throughput of every gp3 volume in MiB/s: 125 to 2000, at most 0.25 per IOPS.
    *
    * @default - the gp3 baseline, 125
    */
   readonly throughputMiBps?: number;
+
+  /**
+   * Run the driver's node DaemonSet in the host network (the add-on's `node.hostNetwork`), so it
+   * reads the instance's facts from IMDSv2 although nodes keep a hop limit of 1 for every other pod.
+   * Without it the node plugin cannot reach IMDS and falls back to Kubernetes metadata, which
+   * counts one ENI and one EBS volume per node and so can overstate how many volumes a node takes.
+   * The node plugin is privileged already; host networking adds the node's network namespace. Not
+   * on Auto Mode, which has no add-on. See docs/STORAGE.md.
+   *
+   * @default true
+   */
+  readonly nodeHostNetwork?: boolean;
 }
 
 /**
@@ -112,7 +127,7 @@ export interface EbsCsiStorageProps extends EbsCsiStorageOptions {
 
 const PROPS_KEYS = optionKeys<EbsCsiStorageProps>({
   cluster: true, addonVersion: true, encryptionKey: true, removalPolicy: true, storageClassName: true,
-  defaultStorageClass: true, reclaimPolicy: true, iops: true, throughputMiBps: true,
+  defaultStorageClass: true, reclaimPolicy: true, iops: true, throughputMiBps: true, nodeHostNetwork: true,
 });
 
 /** Options of {@link EbsCsiStorage.addVolumeClaim}. */
@@ -127,7 +142,7 @@ export interface EbsVolumeClaimOptions {
    */
   readonly namespace?: string;
 
-  /** The volume size, whole GiB from 1 to 16384. With provisioned IOPS, at least IOPS / 500 GiB. */
+  /** The volume size, whole GiB from 1 to 65536 (64 TiB). With provisioned IOPS, at least IOPS / 500 GiB. */
   readonly size: Size;
 }
 
@@ -218,6 +233,9 @@ export class EbsCsiStorage extends Construct {
       if (props.addonVersion !== undefined) {
         errors.add('addonVersion', props.addonVersion, 'Auto Mode has a built-in block storage driver and installs no add-on; leave it unset');
       }
+      if (props.nodeHostNetwork !== undefined) {
+        errors.add('nodeHostNetwork', props.nodeHostNetwork, 'Auto Mode has a built-in block storage driver and installs no add-on to configure; leave it unset');
+      }
     } else if (nodeModeType !== NodeModeType.FARGATE) {
       addonVersion = csiAddonVersion(errors, EBS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
@@ -249,6 +267,9 @@ export class EbsCsiStorage extends Construct {
         addonVersion: addonVersion!,
         resolveConflicts: 'OVERWRITE',
         podIdentityAssociations: [{ roleArn: driverRole.roleArn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+        // The node plugin reads instance facts (volume attach limits) from IMDSv2 through the host
+        // network, with the nodes' hop limit of 1 kept for every other pod (docs/STORAGE.md).
+        configurationValues: (props.nodeHostNetwork ?? true) ? Stack.of(this).toJsonString({ node: { hostNetwork: true } }) : undefined,
       });
       // The driver may create encrypted volumes as soon as it runs: give it the key first.
       addon.node.addDependency(volumeKeyPolicy);

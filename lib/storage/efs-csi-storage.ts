@@ -33,7 +33,7 @@ const PERMISSIONS = /^[0-7]{3,4}$/;
  */
 export interface EfsCsiStorageOptions {
   /**
-   * The `aws-efs-csi-driver` add-on version, such as `v2.1.9-eksbuild.1`: same major version as
+   * The `aws-efs-csi-driver` add-on version, such as `v3.4.1-eksbuild.1`: same major version as
    * the pinned one. Not on Fargate, which has the driver built in.
    *
    * @default - the version pinned for the cluster's Kubernetes version (`AddonVersions.pinned`)

@@ -54,7 +54,7 @@ function addonNames(template: Template): string[] {
   return Object.values(template.findResources('AWS::EKS::Addon')).map((a: any) => a.Properties.AddonName).sort();
 }
 
-const NODE_ADDONS = ['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni'];
+const NODE_ADDONS = ['coredns', 'eks-node-monitoring-agent', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni'];
 
 /** What each node mode installs. */
 const INSTALLED: Array<[string, () => NodeMode, NodeModeType, string[]]> = [
@@ -107,7 +107,7 @@ describe('CoreAddons on managed nodes', () => {
     template = Template.fromStack(stack);
   });
 
-  test('installs the five core add-ons as native AWS::EKS::Addon resources, at the versions pinned for 1.36', () => {
+  test('installs the six core add-ons as native AWS::EKS::Addon resources, at the versions pinned for 1.36', () => {
     expect(addonNames(template)).toEqual(NODE_ADDONS);
     for (const name of NODE_ADDONS) {
       expect(addonNamed(template, name).Properties.AddonVersion).toBe(ADDON_VERSIONS[name]['1.36']);
@@ -128,6 +128,7 @@ describe('CoreAddons on managed nodes', () => {
       expect(addonNamed(template, name).Properties.PreserveOnDelete).toBe(true);
     }
     expect(addonNamed(template, 'metrics-server').Properties.PreserveOnDelete).toBe(false);
+    expect(addonNamed(template, 'eks-node-monitoring-agent').Properties.PreserveOnDelete).toBe(false);
   });
 
   test('gives the VPC CNI its own Pod Identity role with AmazonEKS_CNI_Policy, associated with kube-system/aws-node', () => {
@@ -253,7 +254,7 @@ describe('what CoreAddons installs is derived from the node mode', () => {
     const { byo, nodegroup } = ownedCluster(stack);
     // WHEN CoreAddons is added
     const addons = new CoreAddons(stack, 'CoreAddons', { cluster: byo });
-    // THEN the five node add-ons use the 1.35 pins
+    // THEN the six node add-ons use the 1.35 pins
     const template = Template.fromStack(stack);
     expect(addonNames(template)).toEqual(NODE_ADDONS);
     expect(addonNamed(template, 'kube-proxy').Properties.AddonVersion).toBe(ADDON_VERSIONS['kube-proxy']['1.35']);
@@ -376,7 +377,7 @@ describe('CoreAddons on an IPv6 cluster', () => {
     new CoreAddons(stack, 'CoreAddons', { cluster, vpcCni: { enabled: false } });
     // THEN it synthesizes with every add-on but the VPC CNI, and no CNI role
     const template = Template.fromStack(stack);
-    expect(addonNames(template)).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server']);
+    expect(addonNames(template)).toEqual(['coredns', 'eks-node-monitoring-agent', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server']);
     template.resourceCountIs('AWS::IAM::Role', 0);
   });
 });
@@ -494,5 +495,45 @@ describe('AddonVersions', () => {
     expect(AddonVersions.pinned('kube-proxy', '1.35')).toBe(ADDON_VERSIONS['kube-proxy']['1.35']);
     expect(AddonVersions.problemWith('kube-proxy', 'v1.35.3-eksbuild.13', '1.35')).toBeUndefined();
     expect(AddonVersions.problemWith('kube-proxy', 'v1.35.3-eksbuild.13', '1.36')).toMatch(/built per Kubernetes minor/);
+  });
+});
+
+describe('CoreAddons node monitoring agent and EKS default versions', () => {
+  test('the node monitoring agent is refused where the mode has no EC2 nodes, and can be left out', () => {
+    // WHEN it is asked for on Auto Mode or Fargate THEN the reason is named
+    expect(() => addonStack({ nodeMonitoringAgent: { enabled: true } }, NodeMode.autoMode()))
+      .toThrow(/nodeMonitoringAgent.enabled: got true; eks-node-monitoring-agent is not installed on an Auto Mode cluster: .*node monitoring built in/);
+    expect(() => addonStack({ nodeMonitoringAgent: { enabled: true } }, NodeMode.fargate()))
+      .toThrow(/nodeMonitoringAgent.enabled: got true; eks-node-monitoring-agent is not installed on a Fargate cluster/);
+    // WHEN it is disabled on managed nodes THEN it is not in the template
+    const { stack } = addonStack({ nodeMonitoringAgent: { enabled: false } });
+    expect(addonNames(Template.fromStack(stack))).not.toContain('eks-node-monitoring-agent');
+  });
+
+  test('useEksDefaultVersion leaves AddonVersion out, for that add-on only', () => {
+    // WHEN the Metrics Server and the agent take EKS's default version
+    const { stack } = addonStack({ metricsServer: { useEksDefaultVersion: true }, nodeMonitoringAgent: { useEksDefaultVersion: true } });
+    const template = Template.fromStack(stack);
+    // THEN their AddonVersion is unset and the others keep their pins
+    expect(addonNamed(template, 'metrics-server').Properties.AddonVersion).toBeUndefined();
+    expect(addonNamed(template, 'eks-node-monitoring-agent').Properties.AddonVersion).toBeUndefined();
+    expect(addonNamed(template, 'coredns').Properties.AddonVersion).toBe(ADDON_VERSIONS.coredns['1.36']);
+  });
+
+  test('useEksDefaultVersion and addonVersion are one choice', () => {
+    expect(() => addonStack({ kubeProxy: { useEksDefaultVersion: true, addonVersion: 'v1.36.0-eksbuild.14' } }))
+      .toThrow(/kubeProxy.useEksDefaultVersion: got true; leaves the version to EKS, so addonVersion cannot be set too/);
+    const { stack } = addonStack({ kubeProxy: { useEksDefaultVersion: false, addonVersion: 'v1.36.0-eksbuild.14' } });
+    expect(addonNamed(Template.fromStack(stack), 'kube-proxy').Properties.AddonVersion).toBe('v1.36.0-eksbuild.14');
+  });
+
+  test('useEksDefaultVersion needs no row for the Kubernetes version', () => {
+    // GIVEN an imported cluster stated to run a version with no pins
+    const stack = newStack();
+    const cluster = importedCluster(stack, NodeModeType.AUTO_MODE, { kubernetesVersion: eks.KubernetesVersion.V1_30 });
+    // WHEN the only add-on takes EKS's default
+    new CoreAddons(stack, 'CoreAddons', { cluster, metricsServer: { useEksDefaultVersion: true } });
+    // THEN it synthesizes without a version
+    expect(addonNamed(Template.fromStack(stack), 'metrics-server').Properties.AddonVersion).toBeUndefined();
   });
 });

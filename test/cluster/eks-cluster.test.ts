@@ -123,7 +123,7 @@ describe('EksCluster defaults', () => {
   test('installs the core add-ons as EKS managed add-ons, with no unmanaged copies bootstrapped beside them', () => {
     expect(clusterResource(template).Properties.BootstrapSelfManagedAddons).toBe(false);
     const names = Object.values(template.findResources('AWS::EKS::Addon')).map((a: any) => a.Properties.AddonName);
-    expect(names.sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni']);
+    expect(names.sort()).toEqual(['coredns', 'eks-node-monitoring-agent', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni']);
     expect(cluster.coreAddons.nodeModeType).toBe(cluster.nodeModeType);
   });
 

@@ -1,5 +1,5 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -296,5 +296,74 @@ describe('WorkloadRole bad input', () => {
     const { stack, cluster } = roleStack(NodeMode.managed());
     expect(() => new WorkloadRole(stack, 'Reader', { ...READER, cluster, serviceAcount: 'x' } as any))
       .toThrow(/serviceAcount: got 'a value'; is not an option of WorkloadRole \(did you mean 'serviceAccount'\?\)/);
+  });
+});
+
+describe('WorkloadRole cross-account target, session tags and session policy', () => {
+  const target = 'arn:aws:iam::111122223333:role/reader';
+  const readPolicy = () => new iam.PolicyDocument({
+    statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] })],
+  });
+  let stack: Stack;
+  let role: WorkloadRole;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN a cluster on managed nodes WHEN a role chains into another account, without session tags, with a session policy
+    const built = roleStack(NodeMode.managed());
+    stack = built.stack;
+    role = new WorkloadRole(stack, 'Reader', {
+      cluster: built.cluster, namespace: 'apps', serviceAccount: 'reader',
+      targetRoleArn: target, disableSessionTags: true, sessionPolicy: readPolicy(),
+    });
+    template = Template.fromStack(stack);
+  });
+
+  test('the association carries the target role, session tags off and the session policy', () => {
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Namespace: 'apps', ServiceAccount: 'reader', TargetRoleArn: target, DisableSessionTags: true,
+      Policy: JSON.stringify({ Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::bucket/*' }], Version: '2012-10-17' }),
+    });
+    expect(role.externalId).toBe(role.podIdentityAssociation!.attrExternalId);
+  });
+
+  test('the workload role may assume and tag the target role, and nothing else', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Resource: target }] },
+      Roles: [{ Ref: stack.getLogicalId(role.role.node.defaultChild as iam.CfnRole) }],
+    });
+  });
+
+  const build = (options: Partial<WorkloadRoleOptions>, nodeMode: NodeMode = NodeMode.managed()) => () => {
+    const { stack: s, cluster } = roleStack(nodeMode);
+    return new WorkloadRole(s, 'Role', { cluster, namespace: 'apps', serviceAccount: 'app', ...options });
+  };
+
+  test('targetRoleArn must be an IAM role ARN; a token passes', () => {
+    expect(build({ targetRoleArn: 'arn:aws:iam::111122223333:user/reader' }))
+      .toThrow(/targetRoleArn: got 'arn:aws:iam::111122223333:user\/reader'; must be an IAM role ARN/);
+    const s = newStack();
+    const network = new CustomerVpc(s, 'Network');
+    const cluster = new EksCluster(s, 'Cluster', { vpc: network.vpc });
+    const arn = new CfnParameter(s, 'Target').valueAsString;
+    new WorkloadRole(s, 'Role', { cluster, namespace: 'apps', serviceAccount: 'app', targetRoleArn: arn });
+    Template.fromStack(s).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { TargetRoleArn: { Ref: 'Target' } });
+  });
+
+  test('a session policy is at most 2,048 characters and not empty', () => {
+    const big = new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: Array.from({ length: 100 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) })],
+    });
+    expect(build({ sessionPolicy: big, disableSessionTags: true })).toThrow(/sessionPolicy: got '\d+ characters'; STS takes a session policy of at most 2048 characters/);
+    expect(build({ sessionPolicy: new iam.PolicyDocument() })).toThrow(/sessionPolicy: got 'an empty policy document'/);
+  });
+
+  test('a session policy with session tags on is allowed, with a warning', () => {
+    const roleWithTags = build({ sessionPolicy: readPolicy() })();
+    Annotations.fromStack(Stack.of(roleWithTags)).hasWarning('/Test/Role', Match.stringLikeRegexp('STS packs both into one size limit'));
+  });
+
+  test('on Fargate (IRSA) the Pod Identity settings are refused', () => {
+    expect(build({ targetRoleArn: target, disableSessionTags: true }, NodeMode.fargate()))
+      .toThrow(/targetRoleArn: got 'a value'; is a Pod Identity setting, and Fargate pods use IRSA[\s\S]*disableSessionTags: got 'a value'/);
   });
 });

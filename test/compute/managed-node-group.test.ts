@@ -61,7 +61,7 @@ describe('managed node group defaults', () => {
     // THEN the VPC CNI is left to its own Pod Identity role
     const ng = onlyResource(template, 'AWS::EKS::Nodegroup');
     const roleId = refId(ng.Properties.NodeRole);
-    expect(managedPolicyNames(template, roleId).sort()).toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy']);
+    expect(managedPolicyNames(template, roleId).sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy']);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
     });

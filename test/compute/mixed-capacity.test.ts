@@ -73,11 +73,11 @@ describe('EksCluster mixes capacity beside its node mode', () => {
     }
     const mine = acks.filter((a) => /\/(Gpu|Legacy|Jobs)(\/|$)/.test(a.path));
     expect(mine.map((a) => `${a.path.replace('Test/Eks/', '')} ${a.id.replace(/^[A-Za-z]+::/, '')}`).sort()).toEqual([
-      'Gpu/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+      'Gpu/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
       'Gpu/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
       'Jobs/PodExecutionRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy]',
       'Legacy/AutoScalingGroup AwsSolutions-AS3',
-      'Legacy/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+      'Legacy/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
       'Legacy/NodeRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
     ]);
     for (const a of mine) {

@@ -74,7 +74,8 @@ describe.each(KINDS)('%s nodes refuse bad input at synth time', (_kind, header, 
 
   test('disk size out of range', () => {
     // WHEN the root volume is 10 GiB THEN the range is named
-    expect(build({ diskSize: Size.gibibytes(10) })).toThrow(/diskSize: got '10 GiB'; must be a whole number of GiB from 20 to 16384/);
+    expect(build({ diskSize: Size.gibibytes(10) })).toThrow(/diskSize: got '10 GiB'; must be a whole number of GiB from 20 to 65536/);
+    expect(build({ diskSize: Size.gibibytes(65537) })).toThrow(/diskSize: got '65537 GiB'; must be a whole number of GiB from 20 to 65536/);
   });
 
   test('a label key with characters Kubernetes rejects', () => {

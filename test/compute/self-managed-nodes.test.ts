@@ -72,7 +72,7 @@ describe('self-managed nodes (AL2023 default)', () => {
     expect(data.InstanceType).toBe('m6i.large');
     const profile = onlyResource(template, 'AWS::IAM::InstanceProfile');
     expect(managedPolicyNames(template, refId(profile.Properties.Roles[0])).sort())
-      .toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy']);
+      .toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy']);
   });
 
   test('an EC2_LINUX access entry with no policies lets the node role join, before any instance starts', () => {

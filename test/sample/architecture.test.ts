@@ -287,4 +287,16 @@ describe.each(MODES)('%s', (mode) => {
       });
     }
   });
+  test('C1: the cluster opts out of extended support (STANDARD) and has zonal shift on', () => {
+    expect(cluster().Properties.UpgradePolicy).toEqual({ SupportType: 'STANDARD' });
+    expect(cluster().Properties.ZonalShiftConfig).toEqual({ Enabled: true });
+  });
+
+  test('C2: EC2 nodes run the EKS node monitoring agent, whose signals node auto repair acts on', () => {
+    const agents = resourcesOf(s(), 'AWS::EKS::Addon').filter(([, a]) => a.Properties.AddonName === 'eks-node-monitoring-agent');
+    expect(agents).toHaveLength(NODE_MODES_WITH_INSTANCES.includes(mode) ? 1 : 0);
+    if (mode === 'managed') {
+      expect(oneOf(s(), 'AWS::EKS::Nodegroup')[1].Properties.NodeRepairConfig).toEqual({ Enabled: true });
+    }
+  });
 });

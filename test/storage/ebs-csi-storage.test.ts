@@ -58,6 +58,12 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
     expect(Object.keys(ebsAddons(template))).toHaveLength(1);
   });
 
+  test('runs the node plugin in the host network, so it reads IMDSv2 under the nodes\' hop limit of 1', () => {
+    // THEN the add-on's configuration sets node.hostNetwork
+    const [addon] = Object.values(ebsAddons(template));
+    expect(JSON.parse(addon.Properties.ConfigurationValues)).toEqual({ node: { hostNetwork: true } });
+  });
+
   test('the driver role trusts only EKS Pod Identity and carries AmazonEBSCSIDriverPolicy', () => {
     // THEN
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -180,6 +186,7 @@ describe('EbsCsiStorage options', () => {
       iops: 6000,
       throughputMiBps: 500,
       addonVersion: 'v1.40.0-eksbuild.1',
+      nodeHostNetwork: false,
     });
     template = Template.fromStack(stack);
   });
@@ -208,6 +215,11 @@ describe('EbsCsiStorage options', () => {
   test('the add-on version can be overridden', () => {
     // THEN
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: 'v1.40.0-eksbuild.1' });
+  });
+
+  test('nodeHostNetwork: false sends no configuration values', () => {
+    const [addon] = Object.values(ebsAddons(template));
+    expect(addon.Properties.ConfigurationValues).toBeUndefined();
   });
 });
 
@@ -403,20 +415,29 @@ describe('EbsCsiStorage bad input', () => {
     // WHEN / THEN
     let message = '';
     try {
-      new EbsCsiStorage(stack, 'Bad', { cluster: managed, storageClassName: 'Fast_GP3', iops: 20000, throughputMiBps: 1200 });
+      new EbsCsiStorage(stack, 'Bad', { cluster: managed, storageClassName: 'Fast_GP3', iops: 80001, throughputMiBps: 2001 });
     } catch (e) {
       message = String(e);
     }
     expect(message).toMatch(/EbsCsiStorage at 'Test\/Bad' has invalid props/);
     expect(message).toMatch(/storageClassName: got 'Fast_GP3'; must be a DNS-1123 subdomain/);
-    expect(message).toMatch(/iops: got 20000; must be a whole number from 3000 to 16000/);
-    expect(message).toMatch(/throughputMiBps: got 1200; must be a whole number from 125 to 1000/);
+    expect(message).toMatch(/iops: got 80001; must be a whole number from 3000 to 80000/);
+    expect(message).toMatch(/throughputMiBps: got 2001; must be a whole number from 125 to 2000/);
+  });
+
+  test('the current gp3 maximums (80,000 IOPS, 2,000 MiB/s) are accepted', () => {
+    // GIVEN a cluster WHEN the StorageClass asks for the gp3 maximums
+    const { stack: maxStack, eksCluster } = clusterStack(NodeMode.managed());
+    new EbsCsiStorage(maxStack, 'Ebs', { cluster: eksCluster, storageClassName: 'max', iops: 80000, throughputMiBps: 2000 });
+    // THEN they are the StorageClass's parameters
+    const storageClass = objectOf(manifestObjects(Template.fromStack(maxStack), 'EbsStorageClass'), 'StorageClass', 'max');
+    expect(storageClass.parameters).toMatchObject({ iops: '80000', throughput: '2000' });
   });
 
   test('IOPS below the gp3 minimum, and throughput above 0.25 MiB/s per IOPS, are refused', () => {
     // WHEN / THEN
     expect(() => new EbsCsiStorage(stack, 'LowIops', { cluster: managed, iops: 2000 }))
-      .toThrow(/iops: got 2000; must be a whole number from 3000 to 16000/);
+      .toThrow(/iops: got 2000; must be a whole number from 3000 to 80000/);
     expect(() => new EbsCsiStorage(stack, 'Ratio2', { cluster: managed, throughputMiBps: 800 }))
       .toThrow(/throughputMiBps: got 800; gp3 allows at most 0.25 MiB\/s per IOPS: at most 750 with 3000 IOPS/);
   });
@@ -429,6 +450,12 @@ describe('EbsCsiStorage bad input', () => {
       .toThrow(/addonVersion: got 'v2.0.0-eksbuild.1'; is major version v2, but aws-ebs-csi-driver on Kubernetes 1.36 is on v1/);
   });
 
+  test('nodeHostNetwork on Auto Mode is refused: there is no add-on to configure', () => {
+    const auto = clusterStack(NodeMode.autoMode());
+    expect(() => new EbsCsiStorage(auto.stack, 'Ebs', { cluster: auto.eksCluster, nodeHostNetwork: true }))
+      .toThrow(/nodeHostNetwork: got true; Auto Mode has a built-in block storage driver and installs no add-on to configure/);
+  });
+
   test('an add-on version on Auto Mode is refused: there is no add-on', () => {
     // GIVEN an Auto Mode cluster
     const auto = clusterStack(NodeMode.autoMode());
@@ -437,14 +464,15 @@ describe('EbsCsiStorage bad input', () => {
       .toThrow(/addonVersion: got 'v1.40.0-eksbuild.1'; Auto Mode has a built-in block storage driver and installs no add-on/);
   });
 
-  test('a claim size outside 1-16384 GiB, too small for the provisioned IOPS, bad names or an unknown option are refused', () => {
+  test('a claim size outside 1-65536 GiB, too small for the provisioned IOPS, bad names or an unknown option are refused', () => {
     // GIVEN storage with 8000 IOPS
     const storage = new EbsCsiStorage(stack, 'Sized', { cluster: managed, iops: 8000, storageClassName: 'sized' });
     // WHEN / THEN
     expect(() => storage.addVolumeClaim('Zero', { name: 'zero', size: Size.mebibytes(512) }))
-      .toThrow(/EbsCsiStorage.addVolumeClaim at 'Test\/Sized\/Zero' has invalid props:\n {2}- size \(GiB\): got 0.5; must be a whole number from 1 to 16384/);
-    expect(() => storage.addVolumeClaim('Huge', { name: 'huge', size: Size.tebibytes(20) }))
-      .toThrow(/size \(GiB\): got 20480; must be a whole number from 1 to 16384/);
+      .toThrow(/EbsCsiStorage.addVolumeClaim at 'Test\/Sized\/Zero' has invalid props:\n {2}- size \(GiB\): got 0.5; must be a whole number from 1 to 65536/);
+    expect(() => storage.addVolumeClaim('Huge', { name: 'huge', size: Size.gibibytes(65537) }))
+      .toThrow(/size \(GiB\): got 65537; must be a whole number from 1 to 65536/);
+    expect(storage.addVolumeClaim('Largest', { name: 'largest', size: Size.tebibytes(64) }).node.path).toBe('Test/Sized/Largest/Claim');
     expect(() => storage.addVolumeClaim('Small', { name: 'small', size: Size.gibibytes(10) }))
       .toThrow(/size \(GiB\): got 10; gp3 allows at most 500 IOPS per GiB: the StorageClass's 8000 IOPS need at least 16 GiB/);
     expect(() => storage.addVolumeClaim('BadName', { name: 'Data!', namespace: 'Apps', size: Size.gibibytes(16) }))

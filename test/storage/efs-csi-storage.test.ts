@@ -497,10 +497,10 @@ describe('EfsCsiStorage bad input', () => {
       .toThrow(/gidRangeStart: got 0; must be a whole number from 1 to 4294967295/);
   });
 
-  test('an add-on version on another major line is refused', () => {
+  test('an add-on version on another major line is refused: the 2.x line is gone with the 3.x pin', () => {
     // WHEN / THEN
-    expect(() => new EfsCsiStorage(stack, 'Major', { cluster: managed, addonVersion: 'v1.7.0-eksbuild.1' }))
-      .toThrow(/addonVersion: got 'v1.7.0-eksbuild.1'; is major version v1, but aws-efs-csi-driver on Kubernetes 1.36 is on v2/);
+    expect(() => new EfsCsiStorage(stack, 'Major', { cluster: managed, addonVersion: 'v2.1.15-eksbuild.1' }))
+      .toThrow(/addonVersion: got 'v2.1.15-eksbuild.1'; is major version v2, but aws-efs-csi-driver on Kubernetes 1.36 is on v3/);
   });
 
   test('a static volume with a bad name, namespace, path, uid, gid, permissions or an unknown option is refused', () => {
