@@ -1,4 +1,4 @@
-import { Fn, Lazy } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -123,8 +123,12 @@ export class ClusterIdentity extends Construct {
     checkIntRange(errors, 'nodeSecurityGroupCount', props.nodeSecurityGroupCount, 1, 5);
     errors.throwIfAny();
 
-    // Children: one SSM-typed parameter per key, read at deploy time
-    const value = (key: IdentityKey) => ssm.StringParameter.valueForStringParameter(container, identityParameterName(props.platformName, key));
+    // Children: one SSM-typed CloudFormation parameter per key, resolved at deploy time
+    const value = (key: IdentityKey) => new CfnParameter(container, pascalCase(key), {
+      type: 'AWS::SSM::Parameter::Value<String>',
+      default: identityParameterName(props.platformName, key),
+      description: `The ${key} of cdk-eks-architecture platform ${props.platformName} (read from SSM at deploy time)`,
+    }).valueAsString;
     const vpc = ec2.Vpc.fromVpcAttributes(container, 'Vpc', {
       vpcId: value('vpc-id'),
       availabilityZones: Fn.split(',', value('availability-zones'), azCount),

@@ -62,7 +62,7 @@ describe.each(FLEET_ENVIRONMENTS.map((e) => e.name))('stage %s', (name) => {
 
   test('publishes its cluster identity under its own name', () => {
     const template = Template.fromStack(stage().stack);
-    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p: any) => p.Properties.Name).sort();
+    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p: any) => p.Properties.Name).filter((n) => n !== undefined).sort();
     expect(names).toEqual([
       'arn', 'availability-zones', 'certificate-authority', 'endpoint', 'kubectl-role-arn', 'kubectl-service-token', 'kubernetes-version',
       'name', 'node-mode', 'node-security-group-ids', 'oidc-issuer', 'private-subnet-ids', 'security-group-id', 'vpc-id',
