@@ -10,6 +10,7 @@ import { WorkloadRole } from '../lib/cluster/workload-role';
 import { NodeMode, NodeModeType } from '../lib/compute/node-mode';
 import { AlbIngress } from '../lib/ingress/alb-ingress';
 import { CustomerVpc } from '../lib/network/customer-vpc';
+import { EksPlatform } from '../lib/platform/eks-platform';
 import { EbsCsiStorage } from '../lib/storage/ebs-csi-storage';
 import { EfsCsiStorage } from '../lib/storage/efs-csi-storage';
 import { EFS_CLAIM, sampleWorkloads } from './workloads';
@@ -32,6 +33,20 @@ export const NODE_MODES: Record<string, () => NodeMode> = {
 export interface SampleStackProps extends StackProps {
   /** The node mode. */
   readonly nodeMode: NodeMode;
+
+  /**
+   * The platform's name: publishes the cluster's identity to SSM parameters for app teams.
+   *
+   * @default - not published
+   */
+  readonly platformName?: string;
+
+  /**
+   * IAM principals that get cluster admin access.
+   *
+   * @default - none
+   */
+  readonly clusterAdminPrincipalArns?: string[];
 }
 
 /**
@@ -44,6 +59,7 @@ export class SampleStack extends Stack {
   public readonly ingress: AlbIngress;
   public readonly ebs?: EbsCsiStorage;
   public readonly efs: EfsCsiStorage;
+  public readonly platform: EksPlatform;
   public readonly contentBucket: s3.Bucket;
   public readonly contentLoaderRole: WorkloadRole;
   public readonly workloads: eks.KubernetesManifest;
@@ -51,23 +67,19 @@ export class SampleStack extends Stack {
   public constructor(scope: Construct, id: string, props: SampleStackProps) {
     super(scope, id, props);
 
-    this.network = new CustomerVpc(this, 'Network');
-    this.cluster = new EksCluster(this, 'Cluster', {
-      vpc: this.network.vpc,
-      nodeMode: props.nodeMode,
+    // The platform, built the one way the library offers: VPC, cluster, storage and ingress. Its
+    // id `Default` is left out of logical IDs, so its parts keep the IDs they had in this stack.
+    this.platform = new EksPlatform(this, 'Default', {
+      cluster: { nodeMode: props.nodeMode, clusterAdminPrincipalArns: props.clusterAdminPrincipalArns },
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
+      platformName: props.platformName,
     });
+    this.network = this.platform.network;
+    this.cluster = this.platform.cluster;
+    this.ebs = this.platform.ebs;
+    this.efs = this.platform.efs!;
+    this.ingress = this.platform.ingress!;
     const fargate = this.cluster.nodeModeType === NodeModeType.FARGATE;
-
-    // Storage: each capability takes the cluster and derives node mode, version, subnets,
-    // security groups and ordering from it. EBS volumes cannot attach to Fargate pods.
-    if (!fargate) {
-      this.ebs = new EbsCsiStorage(this, 'Ebs', { cluster: this.cluster });
-    }
-    this.efs = new EfsCsiStorage(this, 'Efs', { cluster: this.cluster });
-
-    // Ingress: the AWS Load Balancer Controller (or Auto Mode's own load balancing) and the `alb` class.
-    this.ingress = new AlbIngress(this, 'Ingress', { cluster: this.cluster });
 
     // What the content loader really does: read the site content from one bucket.
     this.contentBucket = new s3.Bucket(this, 'ContentBucket', {

@@ -18,3 +18,5 @@ export * from './storage/reclaim-policy';
 export * from './storage/ebs-csi-storage';
 export * from './storage/efs-csi-storage';
 export * from './storage/fsx-lustre-csi-storage';
+export * from './platform/cluster-identity';
+export * from './platform/eks-platform';

@@ -16,6 +16,7 @@
  *                     environment the CDK CLI gives it; cli: time `cdk synth -q` (CLI + app)
  *   --check           exit 1 when a target is missed (by default the benchmark only reports)
  *   --keep            keep the temporary cloud assemblies and profiles
+ *   --no-fleet        skip the fleet benchmark (scripts/bench-fleet.js: 1, 3 and 9 environments)
  *   --app FILE        the app measured as "ours" (default: the entry of cdk.json's "app", bin/app.ts)
  *   --render          measure nothing: re-evaluate the targets of docs/benchmarks.json and
  *                     rewrite docs/BENCHMARKS.md from it
@@ -81,6 +82,7 @@ function parseArgs(argv) {
       case '--render': opts.render = true; break;
       case '--app': opts.app = value(); break;
       case '--keep': opts.keep = true; break;
+      case '--no-fleet': opts.fleet = false; break;
       case '--help': case '-h':
         process.stdout.write(fs.readFileSync(__filename, 'utf-8').split(' */')[0].split('\n').slice(2).map((l) => l.replace(/^ \*? ?/, '')).join('\n') + '\n');
         process.exit(0);
@@ -759,6 +761,12 @@ function finish(report, opts) {
     fs.writeFileSync(JSON_OUT, JSON.stringify(report, null, 2) + '\n');
     writeMarkdown(report, FIGURES, ours);
     process.stdout.write(`\nWrote ${path.relative(ROOT, JSON_OUT)} and ${path.relative(ROOT, MD_OUT)}\n`);
+  }
+
+  // Many environments: the fleet sample with 1, 3 and 9 environments (its own section of the doc).
+  if (opts.fleet !== false) {
+    const fleet = childProcess.spawnSync('node', [path.join(__dirname, 'bench-fleet.js'), ...(opts.write ? [] : ['--no-write'])], { cwd: ROOT, stdio: 'inherit' });
+    if (fleet.status !== 0) process.exitCode = 1;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -268,7 +268,11 @@ function checkSubnetTags(scope: Construct, vpc: ec2.IVpc): string[] {
 
 /** One acknowledgement per IAM5 finding of the controller policy, each with its reason. */
 function acknowledgeControllerPolicy(policy: iam.Policy): void {
-  const arn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+  // cdk-nag names a pseudo parameter as <AWS::Region>, a stack's literal account or region as is.
+  const stack = Stack.of(policy);
+  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const arn = (service: string, resource: string) =>
+    `arn:${shown(stack.partition, 'Partition')}:${service}:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:${resource}`;
   const findings: Array<[string, string]> = [
     ['*', "The AWS Load Balancer Controller's published policy: Describe/Get reads, APIs that take no resource ARN (ec2:CreateSecurityGroup, elasticloadbalancing:CreateListener/CreateRule), and writes limited by the elbv2.k8s.aws/cluster tag conditions; load balancers are created at run time, so their ARNs are not known at deploy time."],
     [arn('ec2', 'security-group/*'), 'Tags only security groups the controller created: the statements require the elbv2.k8s.aws/cluster request or resource tag; scoped to this account and region.'],

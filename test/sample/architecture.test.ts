@@ -5,13 +5,15 @@
  */
 import { EFS_CLAIM, EBS_CLAIM, WEB_APP } from '../../bin/workloads';
 import { objectOf } from '../helpers/manifests';
-import { azIndexesOf, MODES, oneOf, resourcesOf, sample, subnetRefs } from './fixtures';
+import { azIndexesOf, CLAIM_SUBJECTS, modeOf, oneOf, resourcesOf, sample, subnetRefs } from './fixtures';
 
 const NODE_MODES_WITH_INSTANCES = ['managed', 'self-managed'];
 const MODES_WITH_EBS = ['managed', 'self-managed', 'auto-mode'];
 
-describe.each(MODES)('%s', (mode) => {
-  const s = () => sample(mode);
+// Each node mode of the sample, and each stage of the fleet sample: the same claims hold.
+describe.each(CLAIM_SUBJECTS)('%s', (subject) => {
+  const mode = modeOf(subject);
+  const s = () => sample(subject);
   const cluster = () => oneOf(s(), 'AWS::EKS::Cluster')[1];
   const privateSubnets = () => subnetRefs(s(), 'Private');
 

@@ -1,10 +1,34 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { fleetConfig, FleetPipelineStack } from '../../bin/fleet';
 import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { K8sObject, manifestObjects } from '../helpers/manifests';
 import { testApp } from '../helpers/synth';
 
 /** The node modes of the sample app, by their context value. */
 export const MODES = Object.keys(NODE_MODES);
+
+/** The environments of the fleet sample (`-c sample=fleet`) with its default context. */
+export const FLEET_ENVIRONMENTS = fleetConfig(() => undefined).environments;
+
+/**
+ * What the claim tests run on: the sample stack of each node mode, and the stack of each stage of
+ * the fleet sample (`fleet:<environment>`), which must pass the same claims.
+ */
+export const CLAIM_SUBJECTS = [...MODES, ...FLEET_ENVIRONMENTS.map((e) => `fleet:${e.name}`)];
+
+/** The node mode of a claim subject. */
+export function modeOf(subject: string): string {
+  const environment = FLEET_ENVIRONMENTS.find((e) => `fleet:${e.name}` === subject);
+  return environment ? environment.nodeMode : subject;
+}
+
+let fleetApp: FleetPipelineStack | undefined;
+
+/** The fleet sample's pipeline stack (its stages inside), built once per test file with its default context. */
+export function fleet(): FleetPipelineStack {
+  fleetApp ??= new FleetPipelineStack(testApp(), 'EksFleet', { fleet: fleetConfig(() => undefined) });
+  return fleetApp;
+}
 
 export interface SampleSynth {
   readonly stack: SampleStack;
@@ -18,14 +42,15 @@ export interface SampleSynth {
 const cache = new Map<string, SampleSynth>();
 
 /**
- * The sample stack of `mode`, synthesized once per test file (the built-in CloudFormation
- * validation is off here; test/sample/validation.test.ts runs it once per mode).
+ * The sample stack of `mode` (or of a fleet stage, `fleet:<environment>`), synthesized once per
+ * test file (the built-in CloudFormation validation is off here; test/sample/validation.test.ts
+ * runs it once per mode, and once for the fleet).
  */
 export function sample(mode: string): SampleSynth {
   let synth = cache.get(mode);
   if (!synth) {
-    const app = testApp();
-    const stack = new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+    const stage = mode.startsWith('fleet:') ? fleet().stages.find((st) => `fleet:${st.node.id}` === mode) : undefined;
+    const stack = stage?.stack ?? new SampleStack(testApp(), 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
     const template = Template.fromStack(stack);
     synth = { stack, template, objects: manifestObjects(template), json: template.toJSON() };
     cache.set(mode, synth);

@@ -4,14 +4,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { fleetConfig, FleetPipelineStack } from '../../bin/fleet';
 import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { testApp } from '../helpers/synth';
 import { MODES } from './fixtures';
 
-test.each(MODES)('%s: the built-in CloudFormation validation reports nothing', (mode) => {
-  // GIVEN the sample app with validation on (the default)
+test.each([...MODES, 'fleet'])('%s: the built-in CloudFormation validation reports nothing', (mode) => {
+  // GIVEN the sample app with validation on (the default); the fleet: the pipeline and every stage's stack
   const app = testApp({ validation: true });
-  new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+  if (mode === 'fleet') {
+    new FleetPipelineStack(app, 'EksFleet', { fleet: fleetConfig(() => undefined) });
+  } else {
+    new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+  }
   // WHEN synthesized
   const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {

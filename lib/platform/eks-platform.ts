@@ -1,0 +1,285 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CoreAddonsOptions } from '../addons/core-addons';
+import { EksCluster } from '../cluster/eks-cluster';
+import { NodeMode, NodeModeType } from '../compute/node-mode';
+import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
+import { CustomerVpc, CustomerVpcProps } from '../network/customer-vpc';
+import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { PropErrors } from '../private/prop-errors';
+import { EbsCsiStorage, EbsCsiStorageOptions } from '../storage/ebs-csi-storage';
+import { EfsCsiStorage, EfsCsiStorageOptions } from '../storage/efs-csi-storage';
+import { ClusterIdentity } from './cluster-identity';
+
+/**
+ * The cluster part of {@link EksPlatformProps}: `EksCluster`'s props without the VPC, which comes
+ * from `network`. Each is passed to `EksCluster` as is, which validates it.
+ */
+export interface EksPlatformClusterOptions {
+  /**
+   * How the cluster gets compute, with its sizes.
+   *
+   * @default NodeMode.managed()
+   */
+  readonly nodeMode?: NodeMode;
+
+  /**
+   * The Kubernetes version.
+   *
+   * @default KubernetesVersions.DEFAULT (1.36)
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * The cluster's name.
+   *
+   * @default - a name derived from the construct path, stable across deploys
+   */
+  readonly clusterName?: string;
+
+  /**
+   * CIDR blocks allowed to reach the public API endpoint.
+   *
+   * @default - no public endpoint
+   */
+  readonly publicAccessCidrs?: string[];
+
+  /**
+   * Allow `0.0.0.0/0` in `publicAccessCidrs`.
+   *
+   * @default false
+   */
+  readonly allowPublicEndpointFromAnywhere?: boolean;
+
+  /**
+   * IAM principals (role or user ARNs) that get an access entry with the cluster admin policy.
+   *
+   * @default - none
+   */
+  readonly clusterAdminPrincipalArns?: string[];
+
+  /**
+   * The CIDR block Kubernetes Service IPs come from.
+   *
+   * @default - '172.20.0.0/16', or '10.100.0.0/16' when the VPC's CIDR is in 172.16.0.0/12
+   */
+  readonly serviceIpv4Cidr?: string;
+
+  /**
+   * KMS key that envelope-encrypts Kubernetes secrets and the control-plane log group.
+   *
+   * @default - a new customer-managed key with yearly rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Retention of the control-plane log group.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Versions and configuration of the core add-ons.
+   *
+   * @default - every add-on the node mode needs, at the versions pinned for the Kubernetes version
+   */
+  readonly coreAddons?: CoreAddonsOptions;
+
+  /**
+   * What happens to the cluster, its key and its log group when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * EKS deletion protection.
+   *
+   * @default - true, unless `removalPolicy` is `DESTROY`
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * Props of {@link EksPlatform}.
+ */
+export interface EksPlatformProps {
+  /**
+   * The customer VPC: the props of a new one (`privateCluster: true` for a private cluster), or
+   * `{ vpc }` to use an existing one.
+   *
+   * @default - a new `CustomerVpc` with its defaults (3 AZs, one NAT gateway per AZ)
+   */
+  readonly network?: CustomerVpcProps;
+
+  /**
+   * The cluster: node mode and sizes, Kubernetes version, endpoint access, admin principals, core
+   * add-ons.
+   *
+   * @default - `EksCluster`'s defaults: managed nodes, private endpoint, retained
+   */
+  readonly cluster?: EksPlatformClusterOptions;
+
+  /**
+   * The kubectl Lambda layer that matches the Kubernetes version (for example `KubectlV36Layer`
+   * from `@aws-cdk/lambda-layer-kubectl-v36`), created in the platform's stack. Storage classes,
+   * ingress and manifests need it. A platform without it carries no kubectl or AWS CLI layer
+   * (about 60 MB of assets per environment): turn `ebs`, `efs` and `ingress` off then.
+   *
+   * @default - no kubectl provider
+   */
+  readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * Add EBS block storage (`EbsCsiStorage`). Fargate pods cannot attach EBS volumes.
+   *
+   * @default - true, except on Fargate
+   */
+  readonly ebs?: boolean;
+
+  /**
+   * Options of the EBS storage.
+   *
+   * @default - `EbsCsiStorage`'s defaults
+   */
+  readonly ebsOptions?: EbsCsiStorageOptions;
+
+  /**
+   * Add EFS shared file storage (`EfsCsiStorage`).
+   *
+   * @default true
+   */
+  readonly efs?: boolean;
+
+  /**
+   * Options of the EFS storage.
+   *
+   * @default - `EfsCsiStorage`'s defaults
+   */
+  readonly efsOptions?: EfsCsiStorageOptions;
+
+  /**
+   * Add ingress through Application Load Balancers (`AlbIngress`).
+   *
+   * @default true
+   */
+  readonly ingress?: boolean;
+
+  /**
+   * Options of the ingress.
+   *
+   * @default - `AlbIngress`'s defaults
+   */
+  readonly ingressOptions?: AlbIngressOptions;
+
+  /**
+   * The platform's name (a DNS-1123 label, unique per account and region). When set, the
+   * cluster's identity is published to SSM parameters under
+   * `/cdk-eks-architecture/<platformName>/cluster/` (see `ClusterIdentity`), for app teams to
+   * import with `ClusterIdentity.importCluster()`.
+   *
+   * @default - the identity is not published
+   */
+  readonly platformName?: string;
+}
+
+const PROPS_KEYS = optionKeys<EksPlatformProps>({
+  network: true, cluster: true, kubectlLayer: true, ebs: true, ebsOptions: true, efs: true, efsOptions: true,
+  ingress: true, ingressOptions: true, platformName: true,
+});
+const CLUSTER_KEYS = optionKeys<EksPlatformClusterOptions>({
+  nodeMode: true, kubernetesVersion: true, clusterName: true, publicAccessCidrs: true, allowPublicEndpointFromAnywhere: true,
+  clusterAdminPrincipalArns: true, serviceIpv4Cidr: true, encryptionKey: true, logRetention: true, coreAddons: true,
+  removalPolicy: true, deletionProtection: true,
+});
+
+/**
+ * The whole EKS architecture from one props object: the customer VPC (`Network`), the cluster with
+ * its node mode and core add-ons (`Cluster`), EBS (`Ebs`) and EFS (`Efs`) storage, ingress
+ * (`Ingress`), and optionally the cluster's published identity (`Identity`).
+ *
+ * A thin composition of the library's constructs, each of which validates its own props. Give it
+ * the id `Default` to keep the logical IDs its parts would have directly in the stack (CDK leaves
+ * `Default` out of logical IDs): a stack that composed them by hand switches to it without
+ * replacing its cluster, keys or file systems.
+ */
+export class EksPlatform extends Construct {
+  /** The customer VPC. */
+  public readonly network: CustomerVpc;
+
+  /** The cluster, the handle every capability takes. */
+  public readonly cluster: EksCluster;
+
+  /**
+   * The EBS storage.
+   *
+   * @default - none when `ebs` is false or on Fargate
+   */
+  public readonly ebs?: EbsCsiStorage;
+
+  /**
+   * The EFS storage.
+   *
+   * @default - none when `efs` is false
+   */
+  public readonly efs?: EfsCsiStorage;
+
+  /**
+   * The ingress.
+   *
+   * @default - none when `ingress` is false
+   */
+  public readonly ingress?: AlbIngress;
+
+  /**
+   * The published cluster identity.
+   *
+   * @default - none without `platformName`
+   */
+  public readonly identity?: ClusterIdentity;
+
+  public constructor(scope: Construct, id: string, props: EksPlatformProps = {}) {
+    super(scope, id);
+
+    // Defaults
+    const clusterOptions = props.cluster ?? {};
+    const fargate = (clusterOptions.nodeMode ?? NodeMode.managed()).type === NodeModeType.FARGATE;
+    const ebs = props.ebs ?? !fargate;
+
+    // Validation: only what is the platform's own; each part validates its props
+    const errors = new PropErrors(this, 'EksPlatform');
+    checkKnownKeys(errors, props, PROPS_KEYS, 'EksPlatform');
+    checkKnownKeys(errors, clusterOptions, CLUSTER_KEYS, 'EksPlatform cluster');
+    for (const [flag, optionsProp, given] of [
+      ['ebs', 'ebsOptions', ebs], ['efs', 'efsOptions', props.efs ?? true], ['ingress', 'ingressOptions', props.ingress ?? true],
+    ] as const) {
+      errors.check(given || props[optionsProp] === undefined, optionsProp, 'options', `cannot be given with ${flag}: false; turn ${flag} on or leave them out`);
+    }
+    errors.throwIfAny();
+
+    // Children
+    this.network = new CustomerVpc(this, 'Network', props.network);
+    this.cluster = new EksCluster(this, 'Cluster', {
+      ...clusterOptions,
+      vpc: this.network.vpc,
+      kubectlLayer: props.kubectlLayer,
+    });
+    if (ebs) {
+      this.ebs = new EbsCsiStorage(this, 'Ebs', { ...props.ebsOptions, cluster: this.cluster });
+    }
+    if (props.efs ?? true) {
+      this.efs = new EfsCsiStorage(this, 'Efs', { ...props.efsOptions, cluster: this.cluster });
+    }
+    if (props.ingress ?? true) {
+      this.ingress = new AlbIngress(this, 'Ingress', { ...props.ingressOptions, cluster: this.cluster });
+    }
+    if (props.platformName !== undefined) {
+      this.identity = new ClusterIdentity(this, 'Identity', { cluster: this.cluster, platformName: props.platformName });
+    }
+  }
+}
