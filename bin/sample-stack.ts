@@ -1,5 +1,5 @@
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,6 +10,7 @@ import { WorkloadRole } from '../lib/cluster/workload-role';
 import { NodeMode, NodeModeType } from '../lib/compute/node-mode';
 import { AlbIngress } from '../lib/ingress/alb-ingress';
 import { CustomerVpc } from '../lib/network/customer-vpc';
+import { ImageCache } from '../lib/network/image-cache';
 import { EbsCsiStorage } from '../lib/storage/ebs-csi-storage';
 import { EfsCsiStorage } from '../lib/storage/efs-csi-storage';
 import { EFS_CLAIM, sampleWorkloads } from './workloads';
@@ -32,6 +33,22 @@ export const NODE_MODES: Record<string, () => NodeMode> = {
 export interface SampleStackProps extends StackProps {
   /** The node mode. */
   readonly nodeMode: NodeMode;
+
+  /**
+   * Build the private variant: a VPC with no internet path (isolated subnets and VPC endpoints),
+   * images pulled through an ECR pull-through cache, the controller chart from private ECR.
+   *
+   * @default false
+   */
+  readonly privateCluster?: boolean;
+
+  /**
+   * The OCI reference of the AWS Load Balancer Controller chart in private ECR, for the private
+   * variant (docs/PRIVATE-CLUSTERS.md says how to copy it there).
+   *
+   * @default - `oci://<this account>.dkr.ecr.<this region>.<url suffix>/charts/aws-load-balancer-controller`
+   */
+  readonly albChartRepository?: string;
 }
 
 /**
@@ -40,6 +57,8 @@ export interface SampleStackProps extends StackProps {
  */
 export class SampleStack extends Stack {
   public readonly network: CustomerVpc;
+  /** The pull-through cache images come through in the private variant. */
+  public readonly imageCache?: ImageCache;
   public readonly cluster: EksCluster;
   public readonly ingress: AlbIngress;
   public readonly ebs?: EbsCsiStorage;
@@ -51,13 +70,27 @@ export class SampleStack extends Stack {
   public constructor(scope: Construct, id: string, props: SampleStackProps) {
     super(scope, id, props);
 
-    this.network = new CustomerVpc(this, 'Network');
+    const privateCluster = props.privateCluster ?? false;
+    this.network = new CustomerVpc(this, 'Network', { privateCluster });
     this.cluster = new EksCluster(this, 'Cluster', {
       vpc: this.network.vpc,
       nodeMode: props.nodeMode,
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
     });
     const fargate = this.cluster.nodeModeType === NodeModeType.FARGATE;
+
+    // With no internet path, every image comes through an ECR pull-through cache of ECR Public,
+    // and whatever pulls images (node roles, Fargate pod execution roles) may pull through it.
+    if (privateCluster) {
+      const imageCache = new ImageCache(this, 'ImageCache');
+      const capacity = this.cluster.capacity;
+      for (const role of [capacity.nodeRole, ...(capacity.fargateProfiles ?? []).map((p) => p.podExecutionRole)]) {
+        if (role) {
+          imageCache.grantPull(role);
+        }
+      }
+      this.imageCache = imageCache;
+    }
 
     // Storage: each capability takes the cluster and derives node mode, version, subnets,
     // security groups and ordering from it. EBS volumes cannot attach to Fargate pods.
@@ -67,7 +100,15 @@ export class SampleStack extends Stack {
     this.efs = new EfsCsiStorage(this, 'Efs', { cluster: this.cluster });
 
     // Ingress: the AWS Load Balancer Controller (or Auto Mode's own load balancing) and the `alb` class.
-    this.ingress = new AlbIngress(this, 'Ingress', { cluster: this.cluster });
+    // In the private variant the controller chart comes from private ECR (Auto Mode needs none).
+    const autoMode = this.cluster.nodeModeType === NodeModeType.AUTO_MODE;
+    this.ingress = new AlbIngress(this, 'Ingress', {
+      cluster: this.cluster,
+      ...(privateCluster && !autoMode ? {
+        chartRepository: props.albChartRepository ?? `oci://${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/charts/aws-load-balancer-controller`,
+        imageCache: this.imageCache,
+      } : {}),
+    });
 
     // What the content loader really does: read the site content from one bucket.
     this.contentBucket = new s3.Bucket(this, 'ContentBucket', {
@@ -99,6 +140,7 @@ export class SampleStack extends Stack {
       contentLoaderServiceAccount: CONTENT_LOADER,
       contentLoaderServiceAccountAnnotations: this.contentLoaderRole.usesIrsa ? this.contentLoaderRole.serviceAccountAnnotations : undefined,
       ingressScheme: this.network.privateCluster ? 'internal' : 'internet-facing',
+      image: (ref) => this.imageCache?.imageUri(ref) ?? ref,
     });
     const [namespace, ...rest] = objects;
     const cluster = this.cluster.cluster;

@@ -1,4 +1,4 @@
-import { CfnElement, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -16,6 +16,7 @@ import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-manag
 import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
 import { acknowledge } from '../private/acknowledge';
 import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private/cidr';
+import { checkVpcEndpoints, KUBECTL_PROVIDER_ENDPOINTS } from '../private/endpoints';
 import { _ImportedEksCluster } from '../private/imported-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { logsEncryptionKey } from '../private/logs-key';
@@ -437,6 +438,15 @@ export class EksCluster extends Construct implements IEksCluster {
     acknowledge(cfnCluster, 'CloudFormation-Validate::W9009',
       "aws-eks-v2 writes EncryptionConfig Resources ['secrets']: the schema marks the property deprecated, but it is how EKS is told to envelope-encrypt secrets.");
     this.acknowledgeKubectlProvider();
+    if (isolated && this.kubectlProvider) {
+      // The kubectl provider runs in the isolated subnets: the endpoints it calls are checked at
+      // synth (lib/private/endpoints.ts), which is what aws-eks-v2's warning asks to ensure.
+      this.node.addValidation({
+        validate: () => checkVpcEndpoints(this, 'EksCluster', 'kubectlLayer', props.vpc, 'the kubectl provider (Lambda in the isolated subnets)', KUBECTL_PROVIDER_ENDPOINTS),
+      });
+      Annotations.of(cluster).acknowledgeWarning('@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets',
+        'The endpoints the kubectl provider calls (lambda, eks, sts, s3) are checked at synth on a VPC of this app, and CustomerVpc builds them.');
+    }
   }
 
   /** The security groups that traffic from nodes and pods comes from: the cluster security group and self-managed nodes' groups. */
