@@ -8,10 +8,15 @@ import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { testApp } from '../helpers/synth';
 import { MODES } from './fixtures';
 
-test.each(MODES)('%s: the built-in CloudFormation validation reports nothing', (mode) => {
-  // GIVEN the sample app with validation on (the default)
+const VARIANTS: Array<[string, string, boolean]> = [
+  ...MODES.map((mode): [string, string, boolean] => [mode, mode, false]),
+  ...MODES.map((mode): [string, string, boolean] => [`${mode}, private`, mode, true]),
+];
+
+test.each(VARIANTS)('%s: the built-in CloudFormation validation reports nothing', (_name, mode, privateCluster) => {
+  // GIVEN the sample app (or its private variant) with validation on (the default)
   const app = testApp({ validation: true });
-  new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+  new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode](), privateCluster });
   // WHEN synthesized
   const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
