@@ -125,6 +125,12 @@ const PROPS_KEYS = optionKeys<AlbIngressProps>({
  *
  * Ingress objects must be deleted before this construct (make them depend on it): the controller
  * deletes the ALBs of deleted Ingresses, and an ALB left behind blocks the VPC's deletion.
+ *
+ * On a VPC with no internet path (isolated subnets only) the chart must come from inside the
+ * account (`chartRepository` in private ECR, or `chartAsset`) and the image through an
+ * `imageCache`; Shield and WAF integrations are turned off. Both are refused at synth otherwise,
+ * as is a VPC of this app lacking an endpoint the controller or the kubectl provider calls. Auto
+ * Mode needs neither chart nor image (docs/PRIVATE-CLUSTERS.md).
  */
 export class AlbIngress extends Construct {
   /** The controller release installed. */

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { PropErrors } from './prop-errors';
+import { isIsolatedOnly } from './subnets';
 
 /**
  * The one place that knows which AWS service endpoints a private cluster (isolated subnets, no
@@ -104,7 +105,7 @@ function serviceOf(name: unknown): string | undefined {
  */
 export function checkVpcEndpoints(scope: IConstruct, constructName: string, prop: string, vpc: ec2.IVpc,
   component: string, needs: VpcEndpointNeed[]): string[] {
-  if (!(vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length > 0)) {
+  if (!isIsolatedOnly(vpc)) {
     return [];
   }
   const present = readableEndpointServices(vpc);
