@@ -22,14 +22,24 @@ if (sample === 'fleet') {
     throw new Error(`context nodeMode: got '${nodeModeName}'; must be one of ${Object.keys(NODE_MODES).join(', ')} (cdk synth -c nodeMode=fargate)`);
   }
 
+  // -c privateCluster=true builds the variant with no internet path; its controller chart comes from
+  // private ECR (-c albChartRepository=oci://.../aws-load-balancer-controller, docs/PRIVATE-CLUSTERS.md).
+  const privateCluster = String(app.node.tryGetContext('privateCluster') ?? 'false');
+  if (!['true', 'false'].includes(privateCluster)) {
+    throw new Error(`context privateCluster: got '${privateCluster}'; must be true or false (cdk synth -c privateCluster=true)`);
+  }
+  const albChartRepository: string | undefined = app.node.tryGetContext('albChartRepository');
+
   // Account and region come from the usual CDK variables when set (cdk deploy sets them from your
   // profile); otherwise the stack is environment-agnostic. Either way, the VPC's 3 AZs are resolved
   // by CloudFormation at deploy time, so synth needs no lookup and no credentials.
   new SampleStack(app, 'EksArchitecture', {
     nodeMode: nodeMode(),
+    privateCluster: privateCluster === 'true',
+    albChartRepository,
     env: process.env.CDK_DEFAULT_ACCOUNT || process.env.CDK_DEFAULT_REGION
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
       : undefined,
-    description: `EKS architecture sample (${nodeModeName} nodes): customer VPC, private encrypted cluster, EBS/EFS storage, ingress, workloads`,
+    description: `EKS architecture sample (${nodeModeName} nodes${privateCluster === 'true' ? ', private: no internet path' : ''}): customer VPC, private encrypted cluster, EBS/EFS storage, ingress, workloads`,
   });
 }

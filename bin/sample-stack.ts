@@ -1,5 +1,5 @@
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,7 @@ import { NodeMode, NodeModeType } from '../lib/compute/node-mode';
 import { AlbIngress } from '../lib/ingress/alb-ingress';
 import { CustomerVpc } from '../lib/network/customer-vpc';
 import { EksPlatform } from '../lib/platform/eks-platform';
+import { ImageCache } from '../lib/network/image-cache';
 import { EbsCsiStorage } from '../lib/storage/ebs-csi-storage';
 import { EfsCsiStorage } from '../lib/storage/efs-csi-storage';
 import { EFS_CLAIM, sampleWorkloads } from './workloads';
@@ -47,6 +48,22 @@ export interface SampleStackProps extends StackProps {
    * @default - none
    */
   readonly clusterAdminPrincipalArns?: string[];
+
+  /**
+   * Build the private variant: a VPC with no internet path (isolated subnets and VPC endpoints),
+   * images pulled through an ECR pull-through cache, the controller chart from private ECR.
+   *
+   * @default false
+   */
+  readonly privateCluster?: boolean;
+
+  /**
+   * The OCI reference of the AWS Load Balancer Controller chart in private ECR, for the private
+   * variant (docs/PRIVATE-CLUSTERS.md says how to copy it there).
+   *
+   * @default - `oci://<this account>.dkr.ecr.<this region>.<url suffix>/charts/aws-load-balancer-controller`
+   */
+  readonly albChartRepository?: string;
 }
 
 /**
@@ -55,6 +72,8 @@ export interface SampleStackProps extends StackProps {
  */
 export class SampleStack extends Stack {
   public readonly network: CustomerVpc;
+  /** The pull-through cache images come through in the private variant. */
+  public readonly imageCache?: ImageCache;
   public readonly cluster: EksCluster;
   public readonly ingress: AlbIngress;
   public readonly ebs?: EbsCsiStorage;
@@ -67,10 +86,21 @@ export class SampleStack extends Stack {
   public constructor(scope: Construct, id: string, props: SampleStackProps) {
     super(scope, id, props);
 
+    const privateCluster = props.privateCluster ?? false;
+    const autoMode = props.nodeMode.type === NodeModeType.AUTO_MODE;
+    // With no internet path, every image comes through an ECR pull-through cache of ECR Public,
+    // and the controller chart from private ECR (Auto Mode needs no chart).
+    const imageCache = privateCluster ? new ImageCache(this, 'ImageCache') : undefined;
+
     // The platform, built the one way the library offers: VPC, cluster, storage and ingress. Its
     // id `Default` is left out of logical IDs, so its parts keep the IDs they had in this stack.
     this.platform = new EksPlatform(this, 'Default', {
+      network: { privateCluster },
       cluster: { nodeMode: props.nodeMode, clusterAdminPrincipalArns: props.clusterAdminPrincipalArns },
+      ingressOptions: privateCluster && !autoMode ? {
+        chartRepository: props.albChartRepository ?? `oci://${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/charts/aws-load-balancer-controller`,
+        imageCache,
+      } : undefined,
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
       platformName: props.platformName,
     });
@@ -80,6 +110,17 @@ export class SampleStack extends Stack {
     this.efs = this.platform.efs!;
     this.ingress = this.platform.ingress!;
     const fargate = this.cluster.nodeModeType === NodeModeType.FARGATE;
+
+    // Whatever pulls images (node roles, Fargate pod execution roles) may pull through the cache.
+    if (imageCache) {
+      const capacity = this.cluster.capacity;
+      for (const role of [capacity.nodeRole, ...(capacity.fargateProfiles ?? []).map((p) => p.podExecutionRole)]) {
+        if (role) {
+          imageCache.grantPull(role);
+        }
+      }
+      this.imageCache = imageCache;
+    }
 
     // What the content loader really does: read the site content from one bucket.
     this.contentBucket = new s3.Bucket(this, 'ContentBucket', {
@@ -111,6 +152,7 @@ export class SampleStack extends Stack {
       contentLoaderServiceAccount: CONTENT_LOADER,
       contentLoaderServiceAccountAnnotations: this.contentLoaderRole.usesIrsa ? this.contentLoaderRole.serviceAccountAnnotations : undefined,
       ingressScheme: this.network.privateCluster ? 'internal' : 'internet-facing',
+      image: (ref) => this.imageCache?.imageUri(ref) ?? ref,
     });
     const [namespace, ...rest] = objects;
     const cluster = this.cluster.cluster;

@@ -23,6 +23,8 @@ export interface WorkloadOptions {
   readonly contentLoaderServiceAccountAnnotations?: Record<string, string>;
   /** `alb.ingress.kubernetes.io/scheme`: internet-facing, or internal for a private cluster. */
   readonly ingressScheme: string;
+  /** The reference each public image is pulled by (the pull-through cache in a private cluster). */
+  readonly image?: (publicImage: string) => string;
 }
 
 export const WEB_APP = 'web';
@@ -55,6 +57,7 @@ const RESTRICTED_CONTAINER = {
  */
 export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, any>> {
   const ns = options.namespace;
+  const image = options.image ?? ((ref: string) => ref);
   const labels = { 'app.kubernetes.io/name': WEB_APP, 'app.kubernetes.io/part-of': 'eks-architecture-sample' };
 
   const namespace: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
@@ -83,7 +86,7 @@ export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, 
 
   const web: Container = {
     name: 'web',
-    image: 'public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine',
+    image: image('public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine'),
     ports: [{ name: 'http', containerPort: 8080 }],
     volumeMounts: [
       { name: 'html', mountPath: '/usr/share/nginx/html', readOnly: true },
@@ -97,7 +100,7 @@ export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, 
 
   const contentSync: Container = {
     name: 'content-sync',
-    image: 'public.ecr.aws/docker/library/busybox:1.36',
+    image: image('public.ecr.aws/docker/library/busybox:1.36'),
     command: ['sh', '-c', 'while true; do cp -r /shared/. /html/ 2>/dev/null; [ -f /html/index.html ] || echo "<h1>EKS architecture sample</h1>" > /html/index.html; sleep 30; done'],
     volumeMounts: [
       { name: 'html', mountPath: '/html' },
@@ -181,7 +184,7 @@ export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, 
           securityContext: RESTRICTED_POD,
           containers: [{
             name: 'aws-cli',
-            image: 'public.ecr.aws/aws-cli/aws-cli:2.22.35',
+            image: image('public.ecr.aws/aws-cli/aws-cli:2.22.35'),
             args: ['s3', 'cp', '--recursive', `s3://${options.contentBucketName}/site/`, '/content/'],
             env: [{ name: 'HOME', value: '/tmp' }],
             volumeMounts: [{ name: 'content', mountPath: '/content' }, { name: 'tmp', mountPath: '/tmp' }],
@@ -219,7 +222,7 @@ export function sampleWorkloads(options: WorkloadOptions): Array<Record<string, 
             securityContext: RESTRICTED_POD,
             containers: [{
               name: 'journal',
-              image: 'public.ecr.aws/docker/library/busybox:1.36',
+              image: image('public.ecr.aws/docker/library/busybox:1.36'),
               command: ['sh', '-c', 'while true; do date >> /data/journal.log; sleep 60; done'],
               volumeMounts: [{ name: 'data', mountPath: '/data' }],
               resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },

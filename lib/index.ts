@@ -1,4 +1,5 @@
 export * from './network/customer-vpc';
+export * from './network/image-cache';
 export * from './cluster/i-eks-cluster';
 export * from './cluster/kubernetes-version';
 export * from './cluster/control-plane';

@@ -16,13 +16,14 @@ export const END = '<!-- acknowledgements:end -->';
 
 /** The Markdown table of acknowledgements, one row per construct path and finding. */
 export function acknowledgementTable(): string {
-  const rows = new Map<string, { modes: string[]; path: string; id: string; reason: string }>();
+  const rows = new Map<string, { modes: string[]; privateModes: string[]; path: string; id: string; reason: string }>();
   // Constructs only, no synth: assets are not staged (the kubectl layer alone is 60 MB) and the
   // output directory is removed.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-acks-'));
-  for (const mode of Object.keys(NODE_MODES)) {
+  // Every node mode, with and without an internet path (the private variant, -c privateCluster=true).
+  for (const [mode, privateCluster] of Object.keys(NODE_MODES).flatMap((m) => [[m, false], [m, true]] as Array<[string, boolean]>)) {
     const app = new App({ builtinCloudFormationValidation: false, outdir, context: { [cxapi.DISABLE_ASSET_STAGING_CONTEXT]: true } });
-    const stack = new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+    const stack = new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode](), privateCluster });
     for (const construct of stack.node.findAll()) {
       for (const entry of construct.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
@@ -30,8 +31,8 @@ export function acknowledgementTable(): string {
         }
         for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
           const key = `${construct.node.path}|${id}`;
-          const row = rows.get(key) ?? { modes: [], path: construct.node.path, id: id.replace(/^Annotation::/, ''), reason };
-          row.modes.push(mode);
+          const row = rows.get(key) ?? { modes: [], privateModes: [], path: construct.node.path, id: id.replace(/^Annotation::/, ''), reason };
+          (privateCluster ? row.privateModes : row.modes).push(mode);
           rows.set(key, row);
         }
       }
@@ -39,10 +40,16 @@ export function acknowledgementTable(): string {
   }
   fs.rmSync(outdir, { recursive: true, force: true });
   const all = Object.keys(NODE_MODES).length;
+  const list = (modes: string[]) => (modes.length === all ? 'all' : modes.join(', '));
+  // Modes where the sample and its private variant agree are listed once; otherwise each side is named.
+  const modesOf = (r: { modes: string[]; privateModes: string[] }) => (r.modes.join() === r.privateModes.join()
+    ? list(r.modes)
+    : !r.modes.length ? `${list(r.privateModes)}, private only`
+      : !r.privateModes.length ? `${list(r.modes)}, not private` : `${list(r.modes)}; private: ${list(r.privateModes)}`);
   const escape = (text: string) => text.replace(/\|/g, '\\|');
   const lines = [...rows.values()]
     .sort((a, b) => a.id.localeCompare(b.id) || a.path.localeCompare(b.path))
-    .map((r) => `| \`${escape(r.id)}\` | \`${r.path}\` | ${r.modes.length === all ? 'all' : r.modes.join(', ')} | ${escape(r.reason)} |`);
+    .map((r) => `| \`${escape(r.id)}\` | \`${r.path}\` | ${modesOf(r)} | ${escape(r.reason)} |`);
   return ['| Finding | On | Node modes | Reason |', '|---|---|---|---|', ...lines].join('\n');
 }
 

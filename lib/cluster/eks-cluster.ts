@@ -17,6 +17,7 @@ import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
 import { acknowledge } from '../private/acknowledge';
 import { checkEgressMode, checkSupportType, componentConfigs, rollbackConfig } from '../private/control-plane';
 import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private/cidr';
+import { checkVpcEndpoints, KUBECTL_PROVIDER_ENDPOINTS } from '../private/endpoints';
 import { _ImportedEksCluster } from '../private/imported-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { logsEncryptionKey } from '../private/logs-key';
@@ -538,6 +539,15 @@ export class EksCluster extends Construct implements IEksCluster {
       Annotations.of(this).addWarningV2('cdk-eks-architecture:extended-support',
         `supportType EXTENDED: once Kubernetes ${version.version} leaves standard support, this cluster is billed the extended-support ` +
         'price (about 6 times the standard control-plane price) until it is upgraded (docs/CLUSTER.md).');
+    }
+    if (isolated && this.kubectlProvider) {
+      // The kubectl provider runs in the isolated subnets: the endpoints it calls are checked at
+      // synth (lib/private/endpoints.ts), which is what aws-eks-v2's warning asks to ensure.
+      this.node.addValidation({
+        validate: () => checkVpcEndpoints(this, 'EksCluster', 'kubectlLayer', props.vpc, 'the kubectl provider (Lambda in the isolated subnets)', KUBECTL_PROVIDER_ENDPOINTS),
+      });
+      Annotations.of(cluster).acknowledgeWarning('@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets',
+        'The endpoints the kubectl provider calls (lambda, eks, sts, s3) are checked at synth on a VPC of this app, and CustomerVpc builds them.');
     }
   }
 

@@ -2,17 +2,20 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkVpcEndpoints, ENDPOINTS, isPrivateEcrOci, KUBECTL_PROVIDER_ENDPOINTS, VpcEndpointNeed } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkDnsLabel } from '../private/kubernetes-names';
 import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
-import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../private/subnets';
+import { INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
+import { IImageCache } from '../network/image-cache';
 import {
   LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   LOAD_BALANCER_CONTROLLER_VERSION,
@@ -22,6 +25,9 @@ import {
 /** The namespace and service account the controller runs as. */
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
+/** The public Helm repository of the controller chart, and its public image. */
+const EKS_CHARTS = 'https://aws.github.io/eks-charts';
+const CONTROLLER_IMAGE = 'public.ecr.aws/eks/aws-load-balancer-controller';
 
 /**
  * How ingress is provided, without the cluster: the options an `EksCluster` or app can pass through.
@@ -49,6 +55,36 @@ export interface AlbIngressOptions {
    * @default - each Ingress chooses with the `alb.ingress.kubernetes.io/scheme` annotation; internal when absent
    */
   readonly scheme?: eks.AlbScheme;
+
+  /**
+   * Where Helm gets the controller chart: an https Helm repository, or the chart itself in an OCI
+   * registry, such as a private ECR repository you copied it into
+   * (`oci://<account>.dkr.ecr.<region>.amazonaws.com/<path>/aws-load-balancer-controller`, chart
+   * version `AlbIngress.CHART_VERSION`). A VPC with no internet path needs the private ECR form (or
+   * `chartAsset`): the kubectl provider runs in its subnets.
+   *
+   * @default 'https://aws.github.io/eks-charts' (public: refused on a VPC with isolated subnets only)
+   */
+  readonly chartRepository?: string;
+
+  /**
+   * The controller chart as a CDK asset (a directory holding the unpacked chart of version
+   * `AlbIngress.CHART_VERSION`, such as the output of `helm pull eks/aws-load-balancer-controller
+   * --version 3.2.2 --untar`), uploaded with the stack's assets and read from S3. Works with no
+   * internet path; this library ships no chart of its own.
+   *
+   * @default - the chart comes from `chartRepository`
+   */
+  readonly chartAsset?: s3_assets.Asset;
+
+  /**
+   * The private registry the controller image is pulled through (`ImageCache`), instead of ECR
+   * Public. Required on a VPC with isolated subnets only, which cannot reach ECR Public; the node
+   * roles need `imageCache.grantPull()`.
+   *
+   * @default - the image comes from ECR Public (public.ecr.aws/eks/aws-load-balancer-controller)
+   */
+  readonly imageCache?: IImageCache;
 }
 
 /**
@@ -65,7 +101,9 @@ export interface AlbIngressProps extends AlbIngressOptions {
   readonly cluster: IEksCluster;
 }
 
-const PROPS_KEYS = optionKeys<AlbIngressProps>({ cluster: true, loadBalancerController: true, ingressClassName: true, scheme: true });
+const PROPS_KEYS = optionKeys<AlbIngressProps>({
+  cluster: true, loadBalancerController: true, ingressClassName: true, scheme: true, chartRepository: true, chartAsset: true, imageCache: true,
+});
 
 /**
  * Ingress into services through Application Load Balancers, with an IngressClass (`alb` by default).
@@ -87,6 +125,12 @@ const PROPS_KEYS = optionKeys<AlbIngressProps>({ cluster: true, loadBalancerCont
  *
  * Ingress objects must be deleted before this construct (make them depend on it): the controller
  * deletes the ALBs of deleted Ingresses, and an ALB left behind blocks the VPC's deletion.
+ *
+ * On a VPC with no internet path (isolated subnets only) the chart must come from inside the
+ * account (`chartRepository` in private ECR, or `chartAsset`) and the image through an
+ * `imageCache`; Shield and WAF integrations are turned off. Both are refused at synth otherwise,
+ * as is a VPC of this app lacking an endpoint the controller or the kubectl provider calls. Auto
+ * Mode needs neither chart nor image (docs/PRIVATE-CLUSTERS.md).
  */
 export class AlbIngress extends Construct {
   /** The controller release installed. */
@@ -126,6 +170,8 @@ export class AlbIngress extends Construct {
     const controllerInstalled = props.loadBalancerController ?? !autoMode;
     const ingressClassName = props.ingressClassName ?? 'alb';
     const useIrsa = nodeModeType === NodeModeType.FARGATE;
+    const chartRepository = props.chartAsset ? undefined : (props.chartRepository ?? EKS_CHARTS);
+    const isolated = isIsolatedOnly(cluster.vpc);
 
     // Validation
     const errors = new PropErrors(this, 'AlbIngress');
@@ -140,8 +186,18 @@ export class AlbIngress extends Construct {
     }
     errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
       'without the controller (outside Auto Mode) nothing would serve the IngressClass; leave AlbIngress out instead');
+    checkPrivateNetwork(errors, props, cluster.vpc, controllerInstalled, isolated, chartRepository);
     errors.throwIfAny();
     this.node.addValidation({ validate: () => checkSubnetTags(this, cluster.vpc) });
+    const needs: VpcEndpointNeed[] = [...KUBECTL_PROVIDER_ENDPOINTS];
+    if (controllerInstalled) {
+      needs.push(ENDPOINTS.ELASTIC_LOAD_BALANCING, ENDPOINTS.EC2, useIrsa ? ENDPOINTS.STS : ENDPOINTS.EKS_AUTH, ENDPOINTS.ECR_API, ENDPOINTS.ECR_DKR);
+    }
+    this.node.addValidation({
+      validate: () => checkVpcEndpoints(this, 'AlbIngress', 'cluster', cluster.vpc,
+        controllerInstalled ? 'the AWS Load Balancer Controller (and the kubectl provider that installs its chart)' : "the kubectl provider that applies Auto Mode's IngressClass",
+        [...new Set(needs)]),
+    });
 
     // Children
     let controllerRole: iam.Role | undefined;
@@ -163,9 +219,10 @@ export class AlbIngress extends Construct {
       });
       const chart = new eks.HelmChart(this, 'Controller', {
         cluster: cluster.cluster,
-        chart: 'aws-load-balancer-controller',
-        repository: 'https://aws.github.io/eks-charts',
-        version: LOAD_BALANCER_CONTROLLER_CHART_VERSION,
+        // A chart asset carries its own name and version; a repository is asked for both.
+        ...(props.chartAsset
+          ? { chartAsset: props.chartAsset }
+          : { chart: 'aws-load-balancer-controller', repository: chartRepository, version: LOAD_BALANCER_CONTROLLER_CHART_VERSION }),
         release: 'aws-load-balancer-controller',
         namespace: NAMESPACE,
         wait: true,
@@ -175,7 +232,12 @@ export class AlbIngress extends Construct {
           // Passed explicitly: pods cannot read them from IMDS (hop limit 1; none on Fargate).
           region: Stack.of(this).region,
           vpcId: cluster.vpc.vpcId,
-          image: { tag: LOAD_BALANCER_CONTROLLER_VERSION },
+          image: props.imageCache
+            ? { repository: props.imageCache.imageUri(CONTROLLER_IMAGE), tag: LOAD_BALANCER_CONTROLLER_VERSION }
+            : { tag: LOAD_BALANCER_CONTROLLER_VERSION },
+          // With no internet path: Shield, WAF and WAFv2 have no VPC endpoint the controller could
+          // reach, so their integrations are off (as EKS documents for private clusters).
+          ...(isolated ? { enableShield: false, enableWaf: false, enableWafv2: false } : {}),
           serviceAccount: {
             create: true,
             name: SERVICE_ACCOUNT,
@@ -235,6 +297,45 @@ export class AlbIngress extends Construct {
       description: `IRSA role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT}), for Fargate`,
       assumedBy: irsaPrincipal(this, 'IrsaConditions', cluster, NAMESPACE, SERVICE_ACCOUNT),
     });
+  }
+}
+
+/**
+ * What a VPC with no internet path (or no public subnets) refuses: a public chart repository, a
+ * public controller image, an internet-facing scheme; and chart or image options where no
+ * controller is installed.
+ */
+function checkPrivateNetwork(errors: PropErrors, props: AlbIngressProps, vpc: ec2.IVpc, controllerInstalled: boolean,
+  isolated: boolean, chartRepository: string | undefined): void {
+  if (props.chartAsset && props.chartRepository !== undefined) {
+    errors.add('chartRepository', props.chartRepository, 'cannot be combined with chartAsset, which is the chart itself; pass one or the other');
+  }
+  if (chartRepository !== undefined && !Token.isUnresolved(chartRepository)) {
+    errors.check(/^(https|oci):\/\/\S+$/.test(chartRepository), 'chartRepository', chartRepository,
+      'must be an https:// Helm repository or an oci:// chart reference');
+  }
+  if (!controllerInstalled) {
+    const given = (['chartRepository', 'chartAsset', 'imageCache'] as const).filter((p) => props[p] !== undefined);
+    errors.check(given.length === 0, given.join(', '), 'a value',
+      "no controller is installed under Auto Mode (its load balancing is built in and needs no chart or image); leave them unset");
+  }
+  if (props.scheme === eks.AlbScheme.INTERNET_FACING && vpc.publicSubnets.length === 0) {
+    errors.add('scheme', props.scheme, `the VPC ${vpc.node.path} has no public subnets for an internet-facing load balancer; use AlbScheme.INTERNAL (or add public subnets)`);
+  }
+  if (!isolated || !controllerInstalled) {
+    return;
+  }
+  const wayOut = "or use Auto Mode (NodeMode.autoMode()), whose built-in load balancing needs no chart and no image";
+  if (chartRepository !== undefined && !isPrivateEcrOci(chartRepository)) {
+    errors.add('chartRepository', chartRepository,
+      'the VPC has isolated subnets only (no NAT, no internet gateway), so the kubectl provider cannot reach a public chart repository; ' +
+      `copy chart ${LOAD_BALANCER_CONTROLLER_CHART_VERSION} into private ECR and set chartRepository: 'oci://<account>.dkr.ecr.<region>.amazonaws.com/<path>/aws-load-balancer-controller', ` +
+      `or pass the chart as chartAsset, ${wayOut}`);
+  }
+  if (props.imageCache === undefined) {
+    errors.add('imageCache', undefined,
+      `the VPC has isolated subnets only, so nodes cannot pull the controller image from ECR Public (${CONTROLLER_IMAGE}); ` +
+      `pass imageCache: new ImageCache(...) (an ECR pull-through cache) and grant the node roles imageCache.grantPull(), ${wayOut}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { isIpv4Cidr } from '../private/cidr';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { interfaceService, PRIVATE_CLUSTER_ENDPOINTS } from '../private/endpoints';
 import { logsEncryptionKey } from '../private/logs-key';
 import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
 
@@ -64,6 +65,16 @@ export interface CustomerVpcProps {
   readonly privateCluster?: boolean;
 
   /**
+   * Interface endpoints a private cluster gets beyond the ones its components call (for example
+   * `InterfaceVpcEndpointAwsService.SSM`, `SSM_MESSAGES` and `EC2_MESSAGES` for Session Manager, or
+   * `AUTOSCALING` for Cluster Autoscaler). Same subnets, security group and private DNS as the others.
+   * Only with `privateCluster: true`.
+   *
+   * @default - none: only what the cluster, its add-ons, storage, ingress and kubectl provider call
+   */
+  readonly additionalInterfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
    * Retention of the VPC flow log group.
    *
    * @default logs.RetentionDays.ONE_YEAR
@@ -86,7 +97,7 @@ export interface CustomerVpcProps {
 }
 
 const PROPS_KEYS = optionKeys<CustomerVpcProps>({
-  vpc: true, maxAzs: true, availabilityZones: true, cidr: true, natGateways: true, privateCluster: true,
+  vpc: true, maxAzs: true, availabilityZones: true, cidr: true, natGateways: true, privateCluster: true, additionalInterfaceEndpoints: true,
   flowLogRetention: true, flowLogEncryptionKey: true, removalPolicy: true,
 });
 
@@ -133,7 +144,7 @@ export class CustomerVpc extends Construct {
     const errors = new PropErrors(this, 'CustomerVpc');
     checkKnownKeys(errors, props, PROPS_KEYS, 'CustomerVpc');
     if (props.vpc) {
-      const given = (['maxAzs', 'availabilityZones', 'cidr', 'natGateways', 'privateCluster', 'flowLogRetention', 'flowLogEncryptionKey'] as const)
+      const given = (['maxAzs', 'availabilityZones', 'cidr', 'natGateways', 'privateCluster', 'additionalInterfaceEndpoints', 'flowLogRetention', 'flowLogEncryptionKey'] as const)
         .filter((p) => props[p] !== undefined);
       errors.check(given.length === 0, 'vpc', 'an existing VPC', `cannot be combined with props that create a VPC (${given.join(', ')}); pass one or the other`);
       checkExistingVpc(errors, props.vpc);
@@ -153,6 +164,8 @@ export class CustomerVpc extends Construct {
         errors.check(props.natGateways === undefined, 'natGateways', props.natGateways, 'a private cluster has no NAT gateways; leave it unset');
       } else {
         checkIntRange(errors, 'natGateways', props.natGateways, 1, azCount);
+        errors.check(props.additionalInterfaceEndpoints === undefined, 'additionalInterfaceEndpoints', 'endpoints',
+          'only a private cluster (privateCluster: true) gets VPC endpoints; set privateCluster, or add endpoints to the VPC yourself');
       }
     }
     errors.throwIfAny();
@@ -207,7 +220,7 @@ export class CustomerVpc extends Construct {
     }
 
     if (privateCluster) {
-      addPrivateClusterEndpoints(vpc, cidr);
+      addPrivateClusterEndpoints(vpc, cidr, props.additionalInterfaceEndpoints ?? []);
     }
 
     // Public fields
@@ -218,34 +231,17 @@ export class CustomerVpc extends Construct {
 }
 
 /**
- * Interface endpoints a private cluster needs: image pulls (ECR api, dkr; layers come from the S3
- * gateway), node join and Pod Identity (EKS, EKS Auth, STS), the load balancer controller (ELB),
- * instance metadata lookups of the CNI (EC2), logs, KMS for encrypted volumes and secrets,
- * Auto Scaling for self-managed nodes, SSM, Lambda for the kubectl provider, and EFS.
+ * The endpoints of a private cluster: exactly those a component of the stack calls from inside the
+ * VPC (lib/private/endpoints.ts names the callers of each; docs/PRIVATE-CLUSTERS.md explains them).
+ * Not built, because nothing in the stack calls them: Auto Scaling (only Cluster Autoscaler does;
+ * self-managed nodes' group is driven by CloudFormation from outside the VPC), SSM (the AMI
+ * parameter is resolved by CloudFormation; Session Manager would need ssmmessages and ec2messages
+ * too) and KMS (EBS, EFS, EKS and CloudWatch Logs call KMS on their own side). Add them with
+ * `additionalInterfaceEndpoints`.
  */
-const PRIVATE_CLUSTER_INTERFACE_ENDPOINTS: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
-  ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
-  ['EcrDkr', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
-  ['Ec2', ec2.InterfaceVpcEndpointAwsService.EC2],
-  ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
-  ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-  ['ElasticLoadBalancing', ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING],
-  ['AutoScaling', ec2.InterfaceVpcEndpointAwsService.AUTOSCALING],
-  ['Eks', ec2.InterfaceVpcEndpointAwsService.EKS],
-  ['EksAuth', ec2.InterfaceVpcEndpointAwsService.EKS_AUTH],
-  ['Kms', ec2.InterfaceVpcEndpointAwsService.KMS],
-  ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
-  // The kubectl provider's framework Lambda invokes its handler through the Lambda API.
-  ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
-  // The EFS CSI driver creates access points for dynamic provisioning.
-  ['ElasticFileSystem', ec2.InterfaceVpcEndpointAwsService.ELASTIC_FILESYSTEM],
-];
-
-function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string): void {
-  vpc.addGatewayEndpoint('S3Endpoint', {
-    service: ec2.GatewayVpcEndpointAwsService.S3,
-    subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string, additional: ec2.InterfaceVpcEndpointAwsService[]): void {
+  // One endpoint per AZ: in the isolated subnets, where nodes, pods and the kubectl provider run.
+  const subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true };
   // One security group for all interface endpoints: HTTPS from inside the VPC only.
   const endpointSecurityGroup = new ec2.SecurityGroup(vpc, 'EndpointSecurityGroup', {
     vpc,
@@ -253,13 +249,20 @@ function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string): void {
     allowAllOutbound: false,
   });
   endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
-  for (const [id, service] of PRIVATE_CLUSTER_INTERFACE_ENDPOINTS) {
-    vpc.addInterfaceEndpoint(`${id}Endpoint`, {
-      service,
-      privateDnsEnabled: true,
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [endpointSecurityGroup],
-      open: false,
+  for (const endpoint of PRIVATE_CLUSTER_ENDPOINTS) {
+    if (endpoint.gateway) {
+      // S3 is a gateway endpoint: routes in the isolated subnets' route tables, no ENI, no charge.
+      vpc.addGatewayEndpoint(`${endpoint.id}Endpoint`, { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
+      continue;
+    }
+    // Private DNS on: nodes, pods and the kubectl provider call the regular service names.
+    vpc.addInterfaceEndpoint(`${endpoint.id}Endpoint`, {
+      service: interfaceService(endpoint), privateDnsEnabled: true, subnets, securityGroups: [endpointSecurityGroup], open: false,
+    });
+  }
+  for (const [i, service] of additional.entries()) {
+    vpc.addInterfaceEndpoint(`Additional${i}Endpoint`, {
+      service, privateDnsEnabled: true, subnets, securityGroups: [endpointSecurityGroup], open: false,
     });
   }
 }

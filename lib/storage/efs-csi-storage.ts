@@ -9,6 +9,7 @@ import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkVpcEndpoints, ENDPOINTS } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
@@ -318,6 +319,12 @@ export class EfsCsiStorage extends Construct {
       addonVersion = csiAddonVersion(errors, EFS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
     errors.throwIfAny();
+    if (dynamicProvisioning) {
+      // The driver's controller creates an access point per claim through the EFS API.
+      this.node.addValidation({
+        validate: () => checkVpcEndpoints(this, 'EfsCsiStorage', 'cluster', vpc, 'the EFS CSI driver (dynamic provisioning)', [ENDPOINTS.ELASTIC_FILESYSTEM]),
+      });
+    }
 
     // Children (the key, file system, mount targets and their security group wait for no node)
     let fileSystem: efs.IFileSystem;

@@ -1,5 +1,5 @@
 import { CfnParameter, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { EksCluster, EksClusterProps } from '../../lib/cluster/eks-cluster';
 import { DEFAULT_KUBERNETES_VERSION } from '../../lib/private/kubernetes-versions';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
+import { isolatedVpc } from '../helpers/isolated-vpc';
 import { awsSolutionsFindings, newStack } from '../helpers/synth';
 
 /** A stack with a CustomerVpc and an EksCluster built from `props`. */
@@ -414,4 +415,28 @@ test('one subnet whose AZ is a token is one AZ: refused', () => {
   });
   // THEN the cluster is refused: the control plane needs two AZs
   expect(() => new EksCluster(stack, 'Cluster', { vpc })).toThrow(/vpc: got 'one subnet'; the control plane and nodes need subnets in at least 2 Availability Zones/);
+});
+
+describe('EksCluster with no internet path', () => {
+  test('the kubectl provider in an isolated VPC without the lambda endpoint fails at synth, naming it', () => {
+    // GIVEN an isolated VPC of this app without the Lambda endpoint, and a kubectl provider
+    const stack = newStack();
+    new EksCluster(stack, 'Cluster', { vpc: isolatedVpc(stack, 'Byo', ['lambda']), kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    // WHEN synthesized THEN the endpoint the provider framework calls is named
+    expect(() => Template.fromStack(stack)).toThrow(/EksCluster at 'Test\/Cluster' has invalid props:\s+- kubectlLayer: got 'VPC Test\/Byo with isolated subnets only and no 'lambda' endpoint'; the kubectl provider[^\n]*calls lambda \(the kubectl provider framework/);
+  });
+
+  test("with every endpoint it calls, it synthesizes and aws-eks-v2's isolated-subnet warning is acknowledged", () => {
+    // GIVEN the private cluster VPC (every endpoint) WHEN a cluster with a kubectl provider synthesizes
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network', { privateCluster: true });
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    // THEN there is no error, and the warning that asks to check those endpoints is acknowledged (they were checked)
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Isolated subnets are being used for kubectl'));
+    expect(warnings).toEqual([]);
+    // AND without a kubectl provider, nothing of it is checked: a VPC lacking Lambda is fine
+    const bare = newStack();
+    new EksCluster(bare, 'Cluster', { vpc: isolatedVpc(bare, 'Byo', ['lambda']) });
+    expect(Template.fromStack(bare).resourceCountIs('AWS::EKS::Cluster', 1)).toBeUndefined();
+  });
 });

@@ -20,6 +20,13 @@ export function manifestObjects(template: Template, idPart = ''): K8sObject[] {
   return objects;
 }
 
+/** The values of every Helm chart in the template, tokens shown as in `manifestObjects`. */
+export function helmChartValues(template: Template): Array<Record<string, any>> {
+  return Object.values(template.findResources('Custom::AWSCDK-EKS-HelmChart'))
+    .filter((chart: any) => chart.Properties.Values !== undefined)
+    .map((chart: any) => JSON.parse(flatten(chart.Properties.Values)));
+}
+
 /** The one object of `kind` named `name` among `objects`. */
 export function objectOf(objects: K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);

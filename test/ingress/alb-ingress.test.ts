@@ -1,16 +1,20 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { NodeMode, NodeModeType } from '../../lib/compute/node-mode';
 import { AlbIngress, AlbIngressOptions } from '../../lib/ingress/alb-ingress';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
+import { ImageCache } from '../../lib/network/image-cache';
 import { INTERNAL_ELB_TAG, PUBLIC_ELB_TAG } from '../../lib/private/subnets';
+import { isolatedVpc } from '../helpers/isolated-vpc';
 import { awsSolutionsFindings, Finding, newStack } from '../helpers/synth';
 
 /** A stack with a CustomerVpc, an EksCluster with a kubectl provider, and AlbIngress on it. */
@@ -456,5 +460,126 @@ describe('AlbIngress bad input', () => {
     const chart = chartOf(Template.fromStack(stack));
     expect(chart.Properties.ClusterName).toBe('prod');
     expect(JSON.stringify(chart.Properties.Values)).toContain('"Ref":"ClassName"');
+  });
+});
+
+describe('AlbIngress with no internet path', () => {
+  /** A private-cluster CustomerVpc (isolated subnets, endpoints), an EksCluster, an ImageCache and AlbIngress on them. */
+  function privateIngressStack(options: AlbIngressOptions = {}, nodeMode?: NodeMode) {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network', { privateCluster: true });
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, nodeMode, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    const ingress = new AlbIngress(stack, 'Ingress', { ...options, cluster });
+    return { stack, network, cluster, ingress };
+  }
+  const PRIVATE_CHART = 'oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com/charts/aws-load-balancer-controller';
+  const imageCacheIn = (stack: Stack) => new ImageCache(stack, 'ImageCache');
+
+  test('takes the chart from private ECR, pulls the image through the cache, and turns off Shield and WAF', () => {
+    // GIVEN a private cluster WHEN AlbIngress gets a private ECR chart and the image cache
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network', { privateCluster: true });
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    new AlbIngress(stack, 'Ingress', { cluster, chartRepository: PRIVATE_CHART, imageCache: imageCacheIn(stack) });
+    // THEN the chart is pulled by its OCI reference at the pinned version
+    const chart = chartOf(Template.fromStack(stack));
+    expect(chart.Properties).toMatchObject({ Chart: 'aws-load-balancer-controller', Repository: PRIVATE_CHART, Version: AlbIngress.CHART_VERSION });
+    // AND the controller image is the cached copy of the ECR Public image, at the pinned tag
+    const values = chartValues(chart);
+    expect(values.image).toEqual({
+      repository: '<Ref:AWS::AccountId>.dkr.ecr.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/ecr-public/eks/aws-load-balancer-controller',
+      tag: AlbIngress.CONTROLLER_VERSION,
+    });
+    expect(JSON.stringify(values)).not.toContain('public.ecr.aws');
+    // AND the integrations with no VPC endpoint are off
+    expect(values).toMatchObject({ enableShield: false, enableWaf: false, enableWafv2: false });
+  });
+
+  test('takes the chart as a CDK asset: read from S3, no repository or version', () => {
+    // GIVEN an unpacked chart directory shipped as an asset
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network', { privateCluster: true });
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    const chartAsset = new s3_assets.Asset(stack, 'ControllerChart', { path: fs.mkdtempSync(path.join(os.tmpdir(), 'chart-')) });
+    new AlbIngress(stack, 'Ingress', { cluster, chartAsset, imageCache: imageCacheIn(stack) });
+    // THEN the chart custom resource points at the asset and names no repository
+    const chart = chartOf(Template.fromStack(stack));
+    expect(chart.Properties.ChartAssetURL).toEqual({ 'Fn::Sub': expect.stringMatching(/^s3:\/\/cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}\/[0-9a-f]{64}\.zip$/) });
+    expect(chart.Properties.Repository).toBeUndefined();
+    expect(chart.Properties.Version).toBeUndefined();
+  });
+
+  test('a public chart repository is refused with the ways out; a private ECR one and a token pass', () => {
+    // GIVEN a private cluster WHEN the default (public) chart repository is left in place THEN it is refused
+    expect(() => privateIngressStack({})).toThrow(new RegExp(
+      "AlbIngress at 'Test/Ingress' has invalid props:[\\s\\S]*chartRepository: got 'https://aws.github.io/eks-charts'; the VPC has isolated subnets only[^\\n]*" +
+      "set chartRepository: 'oci://<account>.dkr.ecr.<region>.amazonaws.com/<path>/aws-load-balancer-controller', or pass the chart as chartAsset, or use Auto Mode"));
+    expect(() => privateIngressStack({ chartRepository: 'oci://public.ecr.aws/eks/aws-load-balancer-controller' })).toThrow(/chartRepository: got 'oci:\/\/public.ecr.aws[^']*'; the VPC has isolated subnets only/);
+    // AND a private ECR reference, or one written with tokens, passes that check
+    const withCache = (chartRepository: string) => {
+      const stack = newStack();
+      const network = new CustomerVpc(stack, 'Network', { privateCluster: true });
+      const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+      return () => new AlbIngress(stack, 'Ingress', { cluster, chartRepository, imageCache: imageCacheIn(stack) });
+    };
+    expect(withCache(PRIVATE_CHART)).not.toThrow();
+    expect(withCache(`oci://${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/charts/aws-load-balancer-controller`)).not.toThrow();
+  });
+
+  test('the public controller image is refused without an image cache', () => {
+    expect(() => privateIngressStack({ chartRepository: PRIVATE_CHART })).toThrow(
+      /imageCache: got undefined; the VPC has isolated subnets only, so nodes cannot pull the controller image from ECR Public \(public.ecr.aws\/eks\/aws-load-balancer-controller\); pass imageCache/);
+  });
+
+  test('a VPC with egress keeps the public chart and image', () => {
+    // GIVEN the default VPC (NAT gateways) THEN the eks-charts repository and the ECR Public image are fine
+    const { stack } = ingressStack();
+    const chart = chartOf(Template.fromStack(stack));
+    expect(chart.Properties.Repository).toBe('https://aws.github.io/eks-charts');
+    expect(chartValues(chart).image).toEqual({ tag: AlbIngress.CONTROLLER_VERSION });
+    expect(chartValues(chart).enableShield).toBeUndefined();
+  });
+
+  test('under Auto Mode no chart or image is needed, and none may be given', () => {
+    // GIVEN a private cluster under Auto Mode WHEN AlbIngress is added with no chart source THEN it synthesizes, with no chart
+    const { stack } = privateIngressStack({}, NodeMode.autoMode());
+    Template.fromStack(stack).resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
+    // AND a chart source is refused as unused
+    expect(() => privateIngressStack({ chartRepository: PRIVATE_CHART }, NodeMode.autoMode()))
+      .toThrow(/chartRepository: got 'a value'; no controller is installed under Auto Mode/);
+  });
+
+  test('chartAsset and chartRepository together, and a repository that is neither https nor oci', () => {
+    const stack = newStack();
+    const asset = new s3_assets.Asset(stack, 'ControllerChart', { path: fs.mkdtempSync(path.join(os.tmpdir(), 'chart-')) });
+    const network = new CustomerVpc(stack, 'Network');
+    const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    expect(() => new AlbIngress(stack, 'Both', { cluster, chartAsset: asset, chartRepository: PRIVATE_CHART }))
+      .toThrow(/chartRepository: got 'oci:[^']*'; cannot be combined with chartAsset/);
+    expect(() => new AlbIngress(stack, 'Ftp', { cluster, chartRepository: 'ftp://charts.example.com' }))
+      .toThrow(/chartRepository: got 'ftp:\/\/charts.example.com'; must be an https:\/\/ Helm repository or an oci:\/\/ chart reference/);
+  });
+
+  test('an internet-facing scheme on a VPC with no public subnets is refused; internal passes', () => {
+    expect(() => privateIngressStack({ scheme: eks.AlbScheme.INTERNET_FACING }, NodeMode.autoMode()))
+      .toThrow(/scheme: got 'internet-facing'; the VPC Test\/Network\/Vpc has no public subnets for an internet-facing load balancer; use AlbScheme.INTERNAL/);
+    expect(() => privateIngressStack({ scheme: eks.AlbScheme.INTERNAL }, NodeMode.autoMode())).not.toThrow();
+    // AND with public subnets, internet-facing is fine
+    expect(() => ingressStack({ scheme: eks.AlbScheme.INTERNET_FACING })).not.toThrow();
+  });
+
+  test('a bring-your-own isolated VPC without the elasticloadbalancing endpoint fails at synth, naming it', () => {
+    // GIVEN an isolated VPC of this app with every endpoint but Elastic Load Balancing
+    const build = (withElb: boolean) => {
+      const stack = newStack();
+      const vpc = isolatedVpc(stack, 'Byo', withElb ? [] : ['elasticloadbalancing']);
+      const cluster = new EksCluster(stack, 'Cluster', { vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+      new AlbIngress(stack, 'Ingress', { cluster, chartRepository: PRIVATE_CHART, imageCache: imageCacheIn(stack) });
+      return () => Template.fromStack(stack);
+    };
+    // WHEN synthesized THEN the missing endpoint is named with its caller
+    expect(build(false)).toThrow(/AlbIngress at 'Test\/Ingress' has invalid props:\s+- cluster: got 'VPC Test\/Byo with isolated subnets only and no 'elasticloadbalancing' endpoint'; the AWS Load Balancer Controller[^\n]*calls elasticloadbalancing \(the AWS Load Balancer Controller\)/);
+    // AND with it, the same stack synthesizes
+    expect(build(true)).not.toThrow();
   });
 });

@@ -150,25 +150,52 @@ describe('CustomerVpc options', () => {
       expect(network.vpcSubnets.subnetType).toBe(ec2.SubnetType.PRIVATE_ISOLATED);
     });
 
-    test('has an S3 gateway endpoint and the interface endpoints nodes and controllers need', () => {
-      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
-        VpcEndpointType: 'Gateway',
-        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
-      });
+    test('has an S3 gateway endpoint in the isolated route tables, and exactly the interface endpoints a component calls', () => {
+      // GIVEN the private cluster VPC THEN S3 is a gateway endpoint on every isolated subnet's route table
+      const routeTables = Object.values(template.findResources('AWS::EC2::Subnet')).length;
+      const [gateway] = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } })) as any[];
+      expect(gateway.Properties.ServiceName).toEqual({ 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] });
+      expect(gateway.Properties.RouteTableIds).toHaveLength(routeTables);
+      // AND the interface endpoints are the callers' list: no autoscaling, ssm or kms, which nothing calls
       const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
         .map((e: any) => serviceSuffix(e.Properties.ServiceName));
-      expect(services.sort()).toEqual(['autoscaling', 'ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'elasticfilesystem', 'elasticloadbalancing', 'kms', 'lambda', 'logs', 'ssm', 'sts']);
+      expect(services.sort()).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'elasticfilesystem', 'elasticloadbalancing', 'lambda', 'logs', 'sts']);
     });
 
-    test('interface endpoints accept HTTPS from inside the VPC only', () => {
-      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-        SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, IpProtocol: 'tcp', CidrIp: '10.0.0.0/16' })],
-      });
+    test('every interface endpoint has private DNS, one ENI per AZ in the isolated subnets, and the HTTPS-only security group', () => {
+      // Without private DNS, nodes resolve the public service names and never join.
+      const isolated = network.vpc.isolatedSubnets.map((s) => stack.resolve(s.subnetId));
+      const [sgId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('AWS service endpoints') } }));
+      const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } })) as any[];
+      expect(endpoints).toHaveLength(10);
+      for (const e of endpoints) {
+        expect(e.Properties.PrivateDnsEnabled).toBe(true);
+        expect(e.Properties.SubnetIds).toEqual(isolated);
+        expect(e.Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sgId, 'GroupId'] }]);
+      }
+    });
+
+    test('interface endpoints accept HTTPS from inside the VPC only, and send nothing', () => {
+      const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('AWS service endpoints') } })) as any[];
+      expect(group.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443, IpProtocol: 'tcp', CidrIp: '10.0.0.0/16' })]);
+      expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
     });
 
     test('cdk-nag AwsSolutions finds nothing', () => {
       expect(awsSolutionsFindings(stack)).toEqual([]);
     });
+  });
+
+  test('additionalInterfaceEndpoints adds opt-in endpoints (Session Manager) with the same subnets, group and private DNS', () => {
+    // GIVEN a private cluster VPC that asks for SSM WHEN synthesized THEN SSM joins the set, configured like the others
+    const stack = newStack();
+    new CustomerVpc(stack, 'Network', { privateCluster: true, additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] });
+    const template = Template.fromStack(stack);
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } })) as any[];
+    const ssm = endpoints.filter((e) => serviceSuffix(e.Properties.ServiceName) === 'ssm');
+    expect(ssm).toHaveLength(1);
+    expect(ssm[0].Properties).toMatchObject({ PrivateDnsEnabled: true, SubnetIds: endpoints[0].Properties.SubnetIds, SecurityGroupIds: endpoints[0].Properties.SecurityGroupIds });
+    expect(endpoints).toHaveLength(11);
   });
 
   test('an existing VPC is used as it is, with no new VPC or flow log', () => {
@@ -214,6 +241,12 @@ describe('CustomerVpc bad input', () => {
 
   test('NAT gateways on a private cluster', () => {
     expect(build({ privateCluster: true, natGateways: 1 })).toThrow(/natGateways: got 1; a private cluster has no NAT gateways/);
+  });
+
+  test('additional endpoints without a private cluster', () => {
+    expect(build({ additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] }))
+      .toThrow(/additionalInterfaceEndpoints: got 'endpoints'; only a private cluster \(privateCluster: true\) gets VPC endpoints/);
+    expect(build({ privateCluster: true, additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] })).not.toThrow();
   });
 
   test('an existing VPC together with props that create one', () => {

@@ -5,6 +5,7 @@ import { EksCluster } from '../../lib/cluster/eks-cluster';
 import { NodeMode } from '../../lib/compute/node-mode';
 import { AlbIngress } from '../../lib/ingress/alb-ingress';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
+import { ImageCache } from '../../lib/network/image-cache';
 import { EksPlatform, EksPlatformProps } from '../../lib/platform/eks-platform';
 import { EbsCsiStorage } from '../../lib/storage/ebs-csi-storage';
 import { EfsCsiStorage } from '../../lib/storage/efs-csi-storage';
@@ -73,13 +74,18 @@ describe('EksPlatform composes', () => {
   });
 
   test('options reach their part: network, cluster, storage, ingress', () => {
-    const { template } = platform({
+    // GIVEN a private platform, whose controller chart and image must come from inside the account
+    const stack = newStack();
+    const imageCache = new ImageCache(stack, 'ImageCache');
+    new EksPlatform(stack, 'Platform', {
+      kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'),
       network: { privateCluster: true },
       cluster: { kubernetesVersion: eks.KubernetesVersion.V1_35, clusterAdminPrincipalArns: ['arn:aws:iam::111111111111:role/PlatformAdmin'] },
       ebsOptions: { storageClassName: 'fast' },
       efsOptions: { dynamicProvisioning: false },
-      ingressOptions: { ingressClassName: 'internal-alb' },
+      ingressOptions: { ingressClassName: 'internal-alb', chartRepository: 'oci://111111111111.dkr.ecr.eu-west-1.amazonaws.com/charts/aws-load-balancer-controller', imageCache },
     });
+    const template = Template.fromStack(stack);
     expect(count(template, 'AWS::EC2::NatGateway')).toBe(0);
     template.hasResourceProperties('AWS::EKS::Cluster', { Version: '1.35', ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false }) });
     template.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: 'arn:aws:iam::111111111111:role/PlatformAdmin' });

@@ -1,21 +1,35 @@
 /**
  * One test per architecture claim (docs/ARCHITECTURE.md, from the seed note) and node mode where it
  * applies, each named with its claim ID, asserting the synthesized sample stack or the Kubernetes
- * objects inside it.
+ * objects inside it. The private variant (`-c privateCluster=true`) runs the same claims, with the
+ * ones that cannot hold without an internet path (K8: public subnets, internet-facing ALB) replaced
+ * by their private counterparts, and the P claims of docs/PRIVATE-CLUSTERS.md added.
  */
 import { EFS_CLAIM, EBS_CLAIM, WEB_APP } from '../../bin/workloads';
-import { objectOf } from '../helpers/manifests';
-import { azIndexesOf, CLAIM_SUBJECTS, modeOf, oneOf, resourcesOf, sample, subnetRefs } from './fixtures';
+import { helmChartValues, objectOf } from '../helpers/manifests';
+import { azIndexesOf, CLAIM_SUBJECTS, MODES, modeOf, oneOf, resourcesOf, sample, subnetRefs } from './fixtures';
 
 const NODE_MODES_WITH_INSTANCES = ['managed', 'self-managed'];
 const MODES_WITH_EBS = ['managed', 'self-managed', 'auto-mode'];
 
-// Each node mode of the sample, and each stage of the fleet sample: the same claims hold.
-describe.each(CLAIM_SUBJECTS)('%s', (subject) => {
+/**
+ * Each node mode of the sample, each stage of the fleet sample (with internet egress, named by the
+ * mode or stage), and each node mode without an internet path (named `<mode>, private`): the same
+ * claims hold.
+ */
+const VARIANTS: Array<[string, string, boolean]> = [
+  ...CLAIM_SUBJECTS.map((subject): [string, string, boolean] => [subject, subject, false]),
+  ...MODES.map((mode): [string, string, boolean] => [`${mode}, private`, mode, true]),
+];
+
+/** Registries a cluster with no internet path cannot reach. */
+const PUBLIC_REGISTRIES = /(^|[^.\w])(public\.ecr\.aws|docker\.io|registry-1\.docker\.io|registry\.k8s\.io|quay\.io|ghcr\.io|gcr\.io)\//;
+
+describe.each(VARIANTS)('%s', (_name, subject, privateCluster) => {
   const mode = modeOf(subject);
-  const s = () => sample(subject);
+  const s = () => sample(subject, { privateCluster });
   const cluster = () => oneOf(s(), 'AWS::EKS::Cluster')[1];
-  const privateSubnets = () => subnetRefs(s(), 'Private');
+  const privateSubnets = () => subnetRefs(s(), privateCluster ? 'Isolated' : 'Private');
 
   test('E1: the control plane is one native AWS::EKS::Cluster with a pinned Kubernetes version', () => {
     expect(resourcesOf(s(), 'AWS::EKS::Cluster')).toHaveLength(1);
@@ -229,12 +243,88 @@ describe.each(CLAIM_SUBJECTS)('%s', (subject) => {
     }
   });
 
-  test('K8: public subnets are tagged for internet-facing load balancers, private ones for internal', () => {
-    const tagsOf = (ref: any) => Object.fromEntries(s().json.Resources[ref.Ref].Properties.Tags.map((t: any) => [t.Key, t.Value]));
-    for (const ref of subnetRefs(s(), 'Public')) expect(tagsOf(ref)['kubernetes.io/role/elb']).toBe('1');
-    for (const ref of privateSubnets()) expect(tagsOf(ref)['kubernetes.io/role/internal-elb']).toBe('1');
-    expect(subnetRefs(s(), 'Public')).toHaveLength(3);
-  });
+  if (!privateCluster) {
+    test('K8: public subnets are tagged for internet-facing load balancers, private ones for internal', () => {
+      const tagsOf = (ref: any) => Object.fromEntries(s().json.Resources[ref.Ref].Properties.Tags.map((t: any) => [t.Key, t.Value]));
+      for (const ref of subnetRefs(s(), 'Public')) expect(tagsOf(ref)['kubernetes.io/role/elb']).toBe('1');
+      for (const ref of privateSubnets()) expect(tagsOf(ref)['kubernetes.io/role/internal-elb']).toBe('1');
+      expect(subnetRefs(s(), 'Public')).toHaveLength(3);
+    });
+  } else {
+    test('K8 (private): no public subnets; the isolated subnets are tagged for internal load balancers, and the Ingress is internal', () => {
+      const tagsOf = (ref: any) => Object.fromEntries(s().json.Resources[ref.Ref].Properties.Tags.map((t: any) => [t.Key, t.Value]));
+      expect(subnetRefs(s(), 'Public')).toHaveLength(0);
+      expect(privateSubnets()).toHaveLength(3);
+      for (const ref of privateSubnets()) expect(tagsOf(ref)['kubernetes.io/role/internal-elb']).toBe('1');
+      const ingress = objectOf(s().objects, 'Ingress', WEB_APP);
+      expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+      expect(JSON.stringify([s().objects, helmChartValues(s().template)])).not.toContain('internet-facing');
+    });
+
+    test('P1: no path to the internet: no NAT gateway, no internet gateway, no egress-only gateway, a private-only API endpoint', () => {
+      const types = new Set(Object.values(s().json.Resources).map((r: any) => r.Type));
+      for (const type of ['AWS::EC2::NatGateway', 'AWS::EC2::InternetGateway', 'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::VPCGatewayAttachment']) {
+        expect(types.has(type)).toBe(false);
+      }
+      expect(cluster().Properties.ResourcesVpcConfig).toMatchObject({ EndpointPrivateAccess: true, EndpointPublicAccess: false });
+    });
+
+    test('P2: no image from a public registry in any manifest or chart value: every image is pulled through the cache', () => {
+      const values = helmChartValues(s().template);
+      expect(JSON.stringify([s().objects, values])).not.toMatch(PUBLIC_REGISTRIES);
+      const images = s().objects.flatMap((o) => [...(o.spec?.template?.spec?.containers ?? []), ...(o.spec?.template?.spec?.initContainers ?? [])])
+        .map((c: any) => c.image);
+      expect(images.length).toBeGreaterThan(0);
+      for (const image of images) expect(image).toMatch(/^<Ref:AWS::AccountId>\.dkr\.ecr\.[^/]+\.<Ref:AWS::URLSuffix>\/ecr-public\//);
+      s().template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { EcrRepositoryPrefix: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
+      if (mode !== 'auto-mode') {
+        expect(values[0].image.repository).toMatch(/\/ecr-public\/eks\/aws-load-balancer-controller$/);
+      }
+    });
+
+    test('P3: no chart from a public URL: the controller chart comes from private ECR (Auto Mode needs none)', () => {
+      const charts = resourcesOf(s(), 'Custom::AWSCDK-EKS-HelmChart');
+      if (mode === 'auto-mode') {
+        expect(charts).toHaveLength(0);
+        return;
+      }
+      for (const [, chart] of charts) {
+        const repository = JSON.stringify(chart.Properties.Repository);
+        expect(repository).not.toMatch(/https?:/);
+        expect(chart.Properties.Repository).toEqual({ 'Fn::Join': ['', ['oci://', { Ref: 'AWS::AccountId' }, '.dkr.ecr.', expect.anything(), '.', { Ref: 'AWS::URLSuffix' }, '/charts/aws-load-balancer-controller']] });
+      }
+    });
+
+    test('P4: each interface endpoint has private DNS, one ENI per isolated subnet, and the HTTPS-from-the-VPC security group', () => {
+      const endpoints = resourcesOf(s(), 'AWS::EC2::VPCEndpoint').map(([, e]) => e.Properties);
+      const interfaces = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+      const services = interfaces.map((e) => e.ServiceName['Fn::Join'][1].slice(-1)[0].replace(/^\./, '')).sort();
+      expect(services).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'elasticfilesystem', 'elasticloadbalancing', 'lambda', 'logs', 'sts']);
+      const [sgId, sg] = resourcesOf(s(), 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkVpcEndpointSecurityGroup'))!;
+      const vpcCidr = oneOf(s(), 'AWS::EC2::VPC')[1].Properties.CidrBlock;
+      expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: vpcCidr })]);
+      for (const e of interfaces) {
+        expect(e.PrivateDnsEnabled).toBe(true);
+        expect(e.SubnetIds).toEqual(privateSubnets());
+        expect(e.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sgId, 'GroupId'] }]);
+      }
+      const [s3] = endpoints.filter((e) => e.VpcEndpointType === 'Gateway');
+      expect(s3.RouteTableIds).toHaveLength(3);
+    });
+
+    test('P5: whatever pulls images (node roles, Fargate pod execution roles) may pull through the cache, and nothing more', () => {
+      const policies = resourcesOf(s(), 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage'));
+      const roles = policies.flatMap(([, p]) => p.Properties.Roles.map((r: any) => r.Ref));
+      const expected = { 'managed': /^ClusterNodeGroupNodeRole/, 'self-managed': /^ClusterSelfManagedNodesNodeRole/, 'fargate': /PodExecutionRole/, 'auto-mode': /^ClusterAutoModeNodeRole/ }[mode]!;
+      expect(roles.length).toBe(mode === 'fargate' ? 2 : 1);
+      for (const role of roles) expect(role).toMatch(expected);
+      for (const [, policy] of policies) {
+        const statement = policy.Properties.PolicyDocument.Statement.find((st: any) => JSON.stringify(st.Action).includes('BatchImportUpstreamImage'));
+        expect(statement.Action).toEqual(['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository']);
+        expect(JSON.stringify(statement.Resource)).toMatch(/:repository\/ecr-public\/\*"/);
+      }
+    });
+  }
 
   test('K9: an ingress controller serves the alb class, and an Ingress routes to the Service', () => {
     const ingress = objectOf(s().objects, 'Ingress', WEB_APP);

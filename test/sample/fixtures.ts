@@ -46,16 +46,25 @@ const cache = new Map<string, SampleSynth>();
  * test file (the built-in CloudFormation validation is off here; test/sample/validation.test.ts
  * runs it once per mode, and once for the fleet).
  */
-export function sample(mode: string): SampleSynth {
-  let synth = cache.get(mode);
+export function sample(mode: string, options: { privateCluster?: boolean } = {}): SampleSynth {
+  const key = `${mode}${options.privateCluster ? ':private' : ''}`;
+  let synth = cache.get(key);
   if (!synth) {
     const stage = mode.startsWith('fleet:') ? fleet().stages.find((st) => `fleet:${st.node.id}` === mode) : undefined;
-    const stack = stage?.stack ?? new SampleStack(testApp(), 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+    const stack = stage?.stack ?? new SampleStack(testApp(), 'EksArchitecture', { nodeMode: NODE_MODES[mode](), privateCluster: options.privateCluster });
     const template = Template.fromStack(stack);
     synth = { stack, template, objects: manifestObjects(template), json: template.toJSON() };
-    cache.set(mode, synth);
+    cache.set(key, synth);
   }
   return synth;
+}
+
+/**
+ * The private variant of the sample (`-c privateCluster=true`) in `mode`: no internet path, images
+ * through the pull-through cache, the controller chart from private ECR. Synthesized once per file.
+ */
+export function privateSample(mode: string): SampleSynth {
+  return sample(mode, { privateCluster: true });
 }
 
 /** The resources of `type` as [logical ID, resource] pairs. */

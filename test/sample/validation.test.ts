@@ -9,13 +9,20 @@ import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { testApp } from '../helpers/synth';
 import { MODES } from './fixtures';
 
-test.each([...MODES, 'fleet'])('%s: the built-in CloudFormation validation reports nothing', (mode) => {
-  // GIVEN the sample app with validation on (the default); the fleet: the pipeline and every stage's stack
+const VARIANTS: Array<[string, string, boolean]> = [
+  ...MODES.map((mode): [string, string, boolean] => [mode, mode, false]),
+  ...MODES.map((mode): [string, string, boolean] => [`${mode}, private`, mode, true]),
+  ['fleet', 'fleet', false],
+];
+
+test.each(VARIANTS)('%s: the built-in CloudFormation validation reports nothing', (_name, mode, privateCluster) => {
+  // GIVEN the sample app (or its private variant) with validation on (the default); the fleet: the
+  // pipeline and every stage's stack
   const app = testApp({ validation: true });
   if (mode === 'fleet') {
     new FleetPipelineStack(app, 'EksFleet', { fleet: fleetConfig(() => undefined) });
   } else {
-    new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+    new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode](), privateCluster });
   }
   // WHEN synthesized
   const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);

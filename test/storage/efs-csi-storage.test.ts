@@ -6,6 +6,7 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { pinnedAddonVersion } from '../../lib/private/addon-versions';
 import { CustomerVpc, EfsCsiStorage, EksCluster, IEksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
+import { isolatedVpc } from '../helpers/isolated-vpc';
 import { testApp } from '../helpers/synth';
 import {
   clusterStack, dependsOnOf, importedByoCluster, logicalIdsOf, manifestObjects, NODE_MODES, objectOf, ownedByoCluster, TEST_AZS,
@@ -554,5 +555,29 @@ describe('EfsCsiStorage bad input', () => {
     expect(storageClass.metadata.name).toBe('<Ref:ClassName>');
     expect(storageClass.parameters).toMatchObject({ gidRangeStart: '<Ref:GidStart>', directoryPerms: '<Ref:Perms>', basePath: '<Ref:BasePath>' });
     template.hasResourceProperties('AWS::EFS::AccessPoint', { RootDirectory: Match.objectLike({ Path: { Ref: 'Path' } }) });
+  });
+});
+
+describe('EfsCsiStorage with no internet path', () => {
+  test('a bring-your-own isolated VPC without the elasticfilesystem endpoint fails at synth, naming it; with it, it synthesizes', () => {
+    // GIVEN an isolated VPC of this app, with or without the EFS endpoint, and dynamic provisioning (the default)
+    const build = (withEfs: boolean) => {
+      const stack = new Stack(testApp(), 'Test');
+      const vpc = isolatedVpc(stack, 'Byo', withEfs ? [] : ['elasticfilesystem']);
+      const cluster = new EksCluster(stack, 'Cluster', { vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+      new EfsCsiStorage(stack, 'Efs', { cluster });
+      return () => Template.fromStack(stack);
+    };
+    // WHEN synthesized THEN the missing endpoint and its caller are named
+    expect(build(false)).toThrow(/EfsCsiStorage at 'Test\/Efs' has invalid props:\s+- cluster: got 'VPC Test\/Byo with isolated subnets only and no 'elasticfilesystem' endpoint'; the EFS CSI driver \(dynamic provisioning\) calls elasticfilesystem/);
+    expect(build(true)).not.toThrow();
+  });
+
+  test('static provisioning only (Fargate) calls no EFS API, so the endpoint is not required', () => {
+    const stack = new Stack(testApp(), 'Test');
+    const vpc = isolatedVpc(stack, 'Byo', ['elasticfilesystem']);
+    const cluster = new EksCluster(stack, 'Cluster', { vpc, nodeMode: NodeMode.fargate(), kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    new EfsCsiStorage(stack, 'Efs', { cluster });
+    expect(Template.fromStack(stack).findResources('AWS::EFS::FileSystem')).not.toEqual({});
   });
 });
