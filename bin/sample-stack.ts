@@ -32,6 +32,21 @@ export const NODE_MODES: Record<string, () => NodeMode> = {
 export interface SampleStackProps extends StackProps {
   /** The node mode. */
   readonly nodeMode: NodeMode;
+
+  /**
+   * The Kubernetes version (`-c kubernetesVersion=1.35`); upgrade one minor version per deploy.
+   *
+   * @default - the library's default, KubernetesVersions.DEFAULT
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * What `cdk destroy` does with the stateful parts (`-c removalPolicy=destroy` for a throw-away
+   * stack). See docs/LIFECYCLE.md.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -51,20 +66,25 @@ export class SampleStack extends Stack {
   public constructor(scope: Construct, id: string, props: SampleStackProps) {
     super(scope, id, props);
 
-    this.network = new CustomerVpc(this, 'Network');
+    // One removal policy for the whole platform: what is kept keeps working (docs/LIFECYCLE.md).
+    const removalPolicy = props.removalPolicy;
+    this.network = new CustomerVpc(this, 'Network', { removalPolicy });
     this.cluster = new EksCluster(this, 'Cluster', {
       vpc: this.network.vpc,
       nodeMode: props.nodeMode,
+      kubernetesVersion: props.kubernetesVersion,
+      // kubectl 1.36 talks to 1.35 and 1.37 too (one minor either way).
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
+      removalPolicy,
     });
     const fargate = this.cluster.nodeModeType === NodeModeType.FARGATE;
 
     // Storage: each capability takes the cluster and derives node mode, version, subnets,
     // security groups and ordering from it. EBS volumes cannot attach to Fargate pods.
     if (!fargate) {
-      this.ebs = new EbsCsiStorage(this, 'Ebs', { cluster: this.cluster });
+      this.ebs = new EbsCsiStorage(this, 'Ebs', { cluster: this.cluster, removalPolicy });
     }
-    this.efs = new EfsCsiStorage(this, 'Efs', { cluster: this.cluster });
+    this.efs = new EfsCsiStorage(this, 'Efs', { cluster: this.cluster, removalPolicy });
 
     // Ingress: the AWS Load Balancer Controller (or Auto Mode's own load balancing) and the `alb` class.
     this.ingress = new AlbIngress(this, 'Ingress', { cluster: this.cluster });
@@ -75,7 +95,8 @@ export class SampleStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Deleted only when empty: empty it (every version) before destroying a DESTROY stack.
+      removalPolicy: removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.contentLoaderRole = new WorkloadRole(this, 'ContentLoaderRole', {
       cluster: this.cluster, namespace: SAMPLE_NAMESPACE, serviceAccount: CONTENT_LOADER,

@@ -18,6 +18,7 @@ import { acknowledge } from '../private/acknowledge';
 import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private/cidr';
 import { _ImportedEksCluster } from '../private/imported-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { dropDependenciesOn, warnIfDestroyed } from '../private/lifecycle';
 import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection, selectSubnetsOrNone } from '../private/subnets';
@@ -147,8 +148,12 @@ export interface EksClusterProps {
   readonly kubectlLayer?: lambda.ILayerVersion;
 
   /**
-   * What happens to the cluster, its KMS key and its log group when they leave the stack. For a
-   * throw-away dev stack use `RemovalPolicy.DESTROY`, which also turns deletion protection off.
+   * What happens to the cluster, and to everything it needs to keep running, when they leave the
+   * stack: its KMS key, log group, IAM role, control-plane security group and the access entries of
+   * `clusterAdminPrincipalArns` all get this policy, so a retained cluster keeps working (give the
+   * `CustomerVpc` the same policy: it keeps the subnets the control plane sits in). For a throw-away
+   * dev stack use `RemovalPolicy.DESTROY`, which also turns deletion protection off and warns.
+   * See docs/LIFECYCLE.md.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -346,6 +351,7 @@ export class EksCluster extends Construct implements IEksCluster {
     errors.check(!(props.deletionProtection === true && removalPolicy === RemovalPolicy.DESTROY), 'deletionProtection', true,
       'cannot be true with removalPolicy DESTROY: the stack delete would fail on the protected cluster; leave it unset or use RETAIN');
     errors.throwIfAny();
+    warnIfDestroyed(this, props.removalPolicy, 'the cluster (etcd: every Kubernetes object), its encryption key and its control-plane logs');
 
     // IRSA (Fargate) uses aws-eks-v2's native AWS::IAM::OIDCProvider, not its custom resource:
     // a feature flag on this construct's own node, read by the cluster's public getter.
@@ -401,9 +407,18 @@ export class EksCluster extends Construct implements IEksCluster {
     cfnCluster.deletionProtection = deletionProtection;
     cfnCluster.applyRemovalPolicy(removalPolicy);
     cfnCluster.node.addDependency(controlPlaneLogGroup);
+    // What a retained cluster needs to keep running stays with it: its role, its control-plane
+    // security group and the admins' access entries (the key and log group got the policy above).
+    role.applyRemovalPolicy(removalPolicy);
+    (cluster.node.tryFindChild('ControlPlaneSecurityGroup') as ec2.SecurityGroup | undefined)?.applyRemovalPolicy(removalPolicy);
+    // aws-eks-v2 makes the control plane wait for the whole VPC (NAT gateways, routes, flow logs);
+    // it needs only its subnets, which it references. What needs egress waits for the VPC instead:
+    // the capacity (below, registerCapacity) and the kubectl provider (aws-eks-v2 does that).
+    dropDependenciesOn(cfnCluster, props.vpc);
+    this.capacityReady.add(props.vpc);
 
     for (const [i, arn] of (props.clusterAdminPrincipalArns ?? []).entries()) {
-      cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn);
+      cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn).applyRemovalPolicy(removalPolicy);
     }
 
     // Public fields (before the add-ons and capacity, which read them from this handle)
@@ -428,7 +443,7 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     // Each piece of capacity registers itself: networking add-ons go before it, CoreDNS and
     // metrics-server after it.
-    this.capacity = nodeMode._bind(this, this);
+    this.capacity = nodeMode._bind(this, this, removalPolicy);
     this.fargateLogging = this.capacity.fargateLogging;
 
     // Acknowledgements
@@ -449,6 +464,9 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   public registerCapacity(capacity: IConstruct, securityGroups: ec2.ISecurityGroup[] = []): void {
+    // Nodes and Fargate pods need egress (NAT or VPC endpoints) while they exist: created after the
+    // VPC's routes and endpoints, deleted before them.
+    capacity.node.addDependency(this.vpc);
     this.coreAddons.addCapacityDependency(capacity);
     this.capacityReady.add(capacity);
     for (const group of securityGroups) {

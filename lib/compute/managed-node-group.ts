@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { WARN_NODEGROUP_NAME, warnIfNamed } from '../private/lifecycle';
 import {
   checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
   createNodeRole, DEFAULT_INSTANCE_TYPE, nodeBlockDevices, resolveAmiType,
@@ -201,6 +202,7 @@ export class ManagedNodeGroup extends Construct {
         'must be 1 to 63 characters: a letter or digit, then letters, digits, hyphens and underscores');
     }
     errors.throwIfAny();
+    warnIfNamed(this, WARN_NODEGROUP_NAME, 'nodegroupName', props.nodegroupName);
 
     // Children
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Nodes of the EKS managed node group ${this.node.path}`);

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { isIpv4Cidr } from '../private/cidr';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { applyRemovalPolicyUnder, warnIfDestroyed } from '../private/lifecycle';
 import { logsEncryptionKey } from '../private/logs-key';
 import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
 
@@ -78,7 +79,12 @@ export interface CustomerVpcProps {
   readonly flowLogEncryptionKey?: kms.IKey;
 
   /**
-   * What happens to the flow log group and its key when they leave the stack.
+   * What happens to the network and its flow logs when they leave the stack: the VPC, its subnets,
+   * route tables, routes, internet and NAT gateways, Elastic IPs and VPC endpoints, and the flow log
+   * group and its key. Retained by default, like the cluster, so that a cluster kept by a
+   * `cdk destroy` keeps its subnets (a subnet with the control plane's network interfaces in it
+   * cannot be deleted anyway). Only the flow log itself, its IAM role and the custom resource that
+   * restricts the default security group are deleted. See docs/LIFECYCLE.md.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -210,12 +216,22 @@ export class CustomerVpc extends Construct {
       addPrivateClusterEndpoints(vpc, cidr);
     }
 
+    // The network outlives a retained cluster: everything but what only serves the stack itself.
+    applyRemovalPolicyUnder(vpc, removalPolicy, (r) => NOT_KEPT_WITH_NETWORK.includes(r.cfnResourceType));
+    warnIfDestroyed(this, props.removalPolicy, 'the VPC, its subnets and gateways, and the flow logs');
+
     // Public fields
     this.vpc = vpc;
     this.flowLogGroup = flowLogGroup;
     this.flowLogEncryptionKey = flowLogEncryptionKey;
   }
 }
+
+/**
+ * What a retained network does not keep: the flow log and its role (they log for the stack), and
+ * the custom resource that restricts the default security group (its handler Lambda is deleted).
+ */
+const NOT_KEPT_WITH_NETWORK = ['AWS::EC2::FlowLog', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'Custom::VpcRestrictDefaultSG'];
 
 /**
  * Interface endpoints a private cluster needs: image pulls (ECR api, dkr; layers come from the S3

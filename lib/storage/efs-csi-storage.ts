@@ -10,6 +10,7 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { warnIfDestroyed } from '../private/lifecycle';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -318,6 +319,7 @@ export class EfsCsiStorage extends Construct {
       addonVersion = csiAddonVersion(errors, EFS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
     errors.throwIfAny();
+    warnIfDestroyed(this, props.removalPolicy, 'the EFS file system (every volume on it) and its key');
 
     // Children (the key, file system, mount targets and their security group wait for no node)
     let fileSystem: efs.IFileSystem;

@@ -1,4 +1,6 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { K8sObject, manifestObjects } from '../helpers/manifests';
 import { testApp } from '../helpers/synth';
@@ -17,18 +19,30 @@ export interface SampleSynth {
 
 const cache = new Map<string, SampleSynth>();
 
+/** A variant of the sample: what `-c kubernetesVersion` and `-c removalPolicy` change. */
+export interface SampleVariant {
+  readonly kubernetesVersion?: string;
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /**
- * The sample stack of `mode`, synthesized once per test file (the built-in CloudFormation
- * validation is off here; test/sample/validation.test.ts runs it once per mode).
+ * The sample stack of `mode` (and of a variant: another version or removal policy), synthesized
+ * once per test file (the built-in CloudFormation validation is off here;
+ * test/sample/validation.test.ts runs it once per mode).
  */
-export function sample(mode: string): SampleSynth {
-  let synth = cache.get(mode);
+export function sample(mode: string, variant: SampleVariant = {}): SampleSynth {
+  const key = JSON.stringify([mode, variant.kubernetesVersion, variant.removalPolicy]);
+  let synth = cache.get(key);
   if (!synth) {
     const app = testApp();
-    const stack = new SampleStack(app, 'EksArchitecture', { nodeMode: NODE_MODES[mode]() });
+    const stack = new SampleStack(app, 'EksArchitecture', {
+      nodeMode: NODE_MODES[mode](),
+      kubernetesVersion: variant.kubernetesVersion ? eks.KubernetesVersion.of(variant.kubernetesVersion) : undefined,
+      removalPolicy: variant.removalPolicy,
+    });
     const template = Template.fromStack(stack);
     synth = { stack, template, objects: manifestObjects(template), json: template.toJSON() };
-    cache.set(mode, synth);
+    cache.set(key, synth);
   }
   return synth;
 }
