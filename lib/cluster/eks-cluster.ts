@@ -1,4 +1,4 @@
-import { CfnElement, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -37,6 +37,9 @@ const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
   eks.ClusterLoggingTypes.SCHEDULER,
 ];
+
+/** The resource types that start nodes or pods: they need the networking add-ons and egress first. */
+const LAUNCHES_NODES = ['AWS::EKS::Nodegroup', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::FargateProfile'];
 
 const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -464,10 +467,19 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   public registerCapacity(capacity: IConstruct, securityGroups: ec2.ISecurityGroup[] = []): void {
-    // Nodes and Fargate pods need egress (NAT or VPC endpoints) while they exist: created after the
-    // VPC's routes and endpoints, deleted before them.
-    capacity.node.addDependency(this.vpc);
-    this.coreAddons.addCapacityDependency(capacity);
+    // What starts nodes or pods (not its roles, instance profile or launch template, which are
+    // created beside the control plane) waits for the networking add-ons, and for egress (NAT or VPC
+    // endpoints), which nodes and Fargate pods need while they exist: created after the VPC's routes
+    // and endpoints, deleted before them. CoreDNS and metrics-server wait for all of the capacity.
+    const launching = capacity.node.findAll()
+      .filter((c) => CfnResource.isCfnResource(c) && LAUNCHES_NODES.includes(c.cfnResourceType));
+    for (const resource of launching.length > 0 ? launching : [capacity]) {
+      resource.node.addDependency(this.vpc);
+      this.coreAddons.addCapacityDependency(resource);
+    }
+    for (const addon of [this.coreAddons.coreDns, this.coreAddons.metricsServer]) {
+      addon?.node.addDependency(capacity);
+    }
     this.capacityReady.add(capacity);
     for (const group of securityGroups) {
       if (!this.nodeTrafficSecurityGroups.includes(group)) {

@@ -95,4 +95,20 @@ describe.each(MODES)('%s: the control plane waits only for what it uses', (mode)
     expect(ids(t, [...EGRESS_TYPES, 'AWS::EC2::EIP', 'AWS::EC2::FlowLog', 'AWS::EC2::RouteTable']).filter((id) => waits.has(id))).toEqual([]);
     expect(idsOfType(t, 'AWS::EC2::Subnet').filter((id) => waits.has(id))).toHaveLength(3);
   });
+
+  test('node roles, instance profiles and launch templates are created beside the control plane, not after the add-ons', () => {
+    const t = sample(mode).json;
+    const addons = idsOfType(t, 'AWS::EKS::Addon');
+    const beside = ids(t, ['AWS::IAM::InstanceProfile', 'AWS::EC2::LaunchTemplate'])
+      .concat(idsOfType(t, 'AWS::IAM::Role').filter((id) => /NodeRole|PodExecutionRole/.test(id)));
+    expect(beside.length).toBeGreaterThanOrEqual(mode === 'auto-mode' ? 1 : 2);
+    for (const id of beside) {
+      const waits = dependenciesOf(t, id);
+      expect({ id, addons: addons.filter((a) => waits.has(a)) }).toEqual({ id, addons: [] });
+    }
+    // What starts nodes still waits for the networking add-ons.
+    for (const id of ids(t, ['AWS::EKS::Nodegroup', 'AWS::AutoScaling::AutoScalingGroup'])) {
+      expect(addons.filter((a) => dependenciesOf(t, id).has(a)).length).toBeGreaterThanOrEqual(3);
+    }
+  });
 });
