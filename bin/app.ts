@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, RemovalPolicy } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { fleetConfig, FleetPipelineStack } from './fleet';
 import { NODE_MODES, SampleStack } from './sample-stack';
 
@@ -29,6 +30,16 @@ if (sample === 'fleet') {
     throw new Error(`context privateCluster: got '${privateCluster}'; must be true or false (cdk synth -c privateCluster=true)`);
   }
   const albChartRepository: string | undefined = app.node.tryGetContext('albChartRepository');
+  const kubernetesVersion: string | undefined = app.node.tryGetContext('kubernetesVersion');
+  if (kubernetesVersion !== undefined && !/^1\.\d{1,2}$/.test(String(kubernetesVersion))) {
+    throw new Error(`context kubernetesVersion: got '${kubernetesVersion}'; must look like 1.35 (cdk deploy -c kubernetesVersion=1.35)`);
+  }
+  const REMOVAL_POLICIES: Record<string, RemovalPolicy> = { retain: RemovalPolicy.RETAIN, destroy: RemovalPolicy.DESTROY };
+  const removalPolicyName: string | undefined = app.node.tryGetContext('removalPolicy');
+  const removalPolicy = removalPolicyName === undefined ? undefined : REMOVAL_POLICIES[removalPolicyName];
+  if (removalPolicyName !== undefined && !removalPolicy) {
+    throw new Error(`context removalPolicy: got '${removalPolicyName}'; must be one of ${Object.keys(REMOVAL_POLICIES).join(', ')} (cdk deploy -c removalPolicy=destroy)`);
+  }
 
   // Account and region come from the usual CDK variables when set (cdk deploy sets them from your
   // profile); otherwise the stack is environment-agnostic. Either way, the VPC's 3 AZs are resolved
@@ -37,6 +48,10 @@ if (sample === 'fleet') {
     nodeMode: nodeMode(),
     privateCluster: privateCluster === 'true',
     albChartRepository,
+    // Unset: the library's default version. Unsupported versions fail in EksCluster, with the list.
+    kubernetesVersion: kubernetesVersion === undefined ? undefined : eks.KubernetesVersion.of(String(kubernetesVersion)),
+    // Unset: the library's default (RETAIN).
+    removalPolicy,
     env: process.env.CDK_DEFAULT_ACCOUNT || process.env.CDK_DEFAULT_REGION
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
       : undefined,

@@ -64,6 +64,29 @@ export interface SampleStackProps extends StackProps {
    * @default - `oci://<this account>.dkr.ecr.<this region>.<url suffix>/charts/aws-load-balancer-controller`
    */
   readonly albChartRepository?: string;
+
+  /**
+   * The OCI reference of the AWS Node Termination Handler chart in private ECR, for the private
+   * variant with self-managed nodes (their drain).
+   *
+   * @default - `oci://<this account>.dkr.ecr.<this region>.<url suffix>/charts/aws-node-termination-handler`
+   */
+  readonly drainChartRepository?: string;
+
+  /**
+   * The Kubernetes version (`-c kubernetesVersion=1.35`); upgrade one minor version per deploy.
+   *
+   * @default - the library's default, KubernetesVersions.DEFAULT
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+
+  /**
+   * What `cdk destroy` does with the stateful parts (`-c removalPolicy=destroy` for a throw-away
+   * stack). See docs/LIFECYCLE.md.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -91,16 +114,30 @@ export class SampleStack extends Stack {
     // With no internet path, every image comes through an ECR pull-through cache of ECR Public,
     // and the controller chart from private ECR (Auto Mode needs no chart).
     const imageCache = privateCluster ? new ImageCache(this, 'ImageCache') : undefined;
+    const privateEcr = (chart: string) => `oci://${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/charts/${chart}`;
+    // Self-managed nodes drain through the AWS Node Termination Handler, whose chart and image must
+    // come from inside the account too (the sample's self-managed mode has no other options).
+    const nodeMode = privateCluster && props.nodeMode.type === NodeModeType.SELF_MANAGED
+      ? NodeMode.selfManaged({ drainChartRepository: props.drainChartRepository ?? privateEcr('aws-node-termination-handler'), imageCache })
+      : props.nodeMode;
 
     // The platform, built the one way the library offers: VPC, cluster, storage and ingress. Its
     // id `Default` is left out of logical IDs, so its parts keep the IDs they had in this stack.
+    // One removal policy for the whole platform: what is kept keeps working (docs/LIFECYCLE.md).
+    const removalPolicy = props.removalPolicy;
     this.platform = new EksPlatform(this, 'Default', {
+      removalPolicy,
       network: { privateCluster },
-      cluster: { nodeMode: props.nodeMode, clusterAdminPrincipalArns: props.clusterAdminPrincipalArns },
+      cluster: {
+        nodeMode,
+        kubernetesVersion: props.kubernetesVersion,
+        clusterAdminPrincipalArns: props.clusterAdminPrincipalArns,
+      },
       ingressOptions: privateCluster && !autoMode ? {
-        chartRepository: props.albChartRepository ?? `oci://${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/charts/aws-load-balancer-controller`,
+        chartRepository: props.albChartRepository ?? privateEcr('aws-load-balancer-controller'),
         imageCache,
       } : undefined,
+      // kubectl 1.36 talks to 1.35 and 1.37 too (one minor either way).
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
       platformName: props.platformName,
     });
@@ -128,7 +165,8 @@ export class SampleStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Deleted only when empty: empty it (every version) before destroying a DESTROY stack.
+      removalPolicy: removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.contentLoaderRole = new WorkloadRole(this, 'ContentLoaderRole', {
       cluster: this.cluster, namespace: SAMPLE_NAMESPACE, serviceAccount: CONTENT_LOADER,

@@ -1,4 +1,4 @@
-import { Annotations, CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnElement, CfnResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -20,6 +20,7 @@ import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private
 import { checkVpcEndpoints, KUBECTL_PROVIDER_ENDPOINTS } from '../private/endpoints';
 import { _ImportedEksCluster } from '../private/imported-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { dropDependenciesOn, warnIfDestroyed } from '../private/lifecycle';
 import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection, selectSubnetsOrNone } from '../private/subnets';
@@ -39,6 +40,9 @@ const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
   eks.ClusterLoggingTypes.SCHEDULER,
 ];
+
+/** The resource types that start nodes or pods: they need the networking add-ons and egress first. */
+const LAUNCHES_NODES = ['AWS::EKS::Nodegroup', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::FargateProfile'];
 
 const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -150,8 +154,12 @@ export interface EksClusterProps {
   readonly kubectlLayer?: lambda.ILayerVersion;
 
   /**
-   * What happens to the cluster, its KMS key and its log group when they leave the stack. For a
-   * throw-away dev stack use `RemovalPolicy.DESTROY`, which also turns deletion protection off.
+   * What happens to the cluster, and to everything it needs to keep running, when they leave the
+   * stack: its KMS key, log group, IAM role, control-plane security group and the access entries of
+   * `clusterAdminPrincipalArns` all get this policy, so a retained cluster keeps working (give the
+   * `CustomerVpc` the same policy: it keeps the subnets the control plane sits in). For a throw-away
+   * dev stack use `RemovalPolicy.DESTROY`, which also turns deletion protection off and warns.
+   * See docs/LIFECYCLE.md.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -423,6 +431,7 @@ export class EksCluster extends Construct implements IEksCluster {
     checkKnownKeys(errors, props.controlPlaneComponents ?? {}, COMPONENT_KEYS, 'EksCluster.controlPlaneComponents');
     const components = componentConfigs(errors, props.controlPlaneComponents);
     errors.throwIfAny();
+    warnIfDestroyed(this, props.removalPolicy, 'the cluster (etcd: every Kubernetes object), its encryption key and its control-plane logs');
 
     // IRSA (Fargate) uses aws-eks-v2's native AWS::IAM::OIDCProvider, not its custom resource:
     // a feature flag on this construct's own node, read by the cluster's public getter.
@@ -489,9 +498,18 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     cfnCluster.applyRemovalPolicy(removalPolicy);
     cfnCluster.node.addDependency(controlPlaneLogGroup);
+    // What a retained cluster needs to keep running stays with it: its role, its control-plane
+    // security group and the admins' access entries (the key and log group got the policy above).
+    role.applyRemovalPolicy(removalPolicy);
+    (cluster.node.tryFindChild('ControlPlaneSecurityGroup') as ec2.SecurityGroup | undefined)?.applyRemovalPolicy(removalPolicy);
+    // aws-eks-v2 makes the control plane wait for the whole VPC (NAT gateways, routes, flow logs);
+    // it needs only its subnets, which it references. What needs egress waits for the VPC instead:
+    // the capacity (below, registerCapacity) and the kubectl provider (aws-eks-v2 does that).
+    dropDependenciesOn(cfnCluster, props.vpc);
+    this.capacityReady.add(props.vpc);
 
     for (const [i, arn] of (props.clusterAdminPrincipalArns ?? []).entries()) {
-      cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn);
+      cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn).applyRemovalPolicy(removalPolicy);
     }
 
     // Public fields (before the add-ons and capacity, which read them from this handle)
@@ -517,7 +535,7 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     // Each piece of capacity registers itself: networking add-ons go before it, CoreDNS and
     // metrics-server after it.
-    this.capacity = nodeMode._bind(this, this);
+    this.capacity = nodeMode._bind(this, this, removalPolicy);
     this.fargateLogging = this.capacity.fargateLogging;
 
     // Acknowledgements
@@ -561,7 +579,19 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   public registerCapacity(capacity: IConstruct, securityGroups: ec2.ISecurityGroup[] = []): void {
-    this.coreAddons.addCapacityDependency(capacity);
+    // What starts nodes or pods (not its roles, instance profile or launch template, which are
+    // created beside the control plane) waits for the networking add-ons, and for egress (NAT or VPC
+    // endpoints), which nodes and Fargate pods need while they exist: created after the VPC's routes
+    // and endpoints, deleted before them. CoreDNS and metrics-server wait for all of the capacity.
+    const launching = capacity.node.findAll()
+      .filter((c) => CfnResource.isCfnResource(c) && LAUNCHES_NODES.includes(c.cfnResourceType));
+    for (const resource of launching.length > 0 ? launching : [capacity]) {
+      resource.node.addDependency(this.vpc);
+      this.coreAddons.addCapacityDependency(resource);
+    }
+    for (const addon of [this.coreAddons.coreDns, this.coreAddons.metricsServer]) {
+      addon?.node.addDependency(capacity);
+    }
     this.capacityReady.add(capacity);
     for (const group of securityGroups) {
       if (!this.nodeTrafficSecurityGroups.includes(group)) {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { warnIfDestroyed } from '../private/lifecycle';
 import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 
@@ -29,7 +30,7 @@ export interface FargateLoggingOptions {
   /**
    * What happens to the log group and its key when they leave the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN; under `NodeMode.fargate()`, the cluster's `removalPolicy`
    */
   readonly logRemovalPolicy?: RemovalPolicy;
 }
@@ -73,6 +74,7 @@ export class FargateLogging extends Construct {
     checkKnownKeys(errors, props, PROPS_KEYS, 'FargateLogging');
     checkKubectlProvider(errors, props.cluster.kubectlProvider, 'Fargate logging, a Kubernetes ConfigMap,');
     errors.throwIfAny();
+    warnIfDestroyed(this, props.logRemovalPolicy, 'the Fargate container log group and its key');
 
     // Children
     const stack = Stack.of(this);

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { WARN_FARGATE_PROFILE_NAME, warnIfNamed } from '../private/lifecycle';
 import { checkDnsLabel } from '../private/kubernetes-names';
 import { attachManagedPolicies, checkLabels, checkPrivateSubnets } from '../private/node-common';
 import { PropErrors } from '../private/prop-errors';
@@ -87,6 +88,7 @@ export class FargateProfile extends Construct {
     checkProfileName(errors, props.fargateProfileName);
     const selected = checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'Fargate pods');
     errors.throwIfAny();
+    warnIfNamed(this, WARN_FARGATE_PROFILE_NAME, 'fargateProfileName', props.fargateProfileName);
 
     // Children
     const stack = Stack.of(this);

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { WARN_NODEGROUP_NAME, warnIfNamed } from '../private/lifecycle';
 import {
   checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
   createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, nodeBlockDevices, resolveAmiType,
@@ -233,6 +234,7 @@ export class ManagedNodeGroup extends Construct {
       desiredSize, maxSize, bottlerocket: isBottlerocket(amiType), spot: capacityType === eks.CapacityType.SPOT,
     });
     errors.throwIfAny();
+    warnIfNamed(this, WARN_NODEGROUP_NAME, 'nodegroupName', props.nodegroupName);
 
     // Children
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Nodes of the EKS managed node group ${this.node.path}`);

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -137,10 +138,11 @@ export abstract class NodeMode {
 
   /**
    * Adds the mode's capacity to `cluster`, under `scope`: node constructs that register themselves
-   * with the cluster. Called once the cluster's add-ons and public fields exist.
+   * with the cluster. Called once the cluster's add-ons and public fields exist. What the cluster
+   * itself uses (the Auto Mode node role) and its logs follow the cluster's `removalPolicy`.
    * @internal
    */
-  public abstract _bind(scope: Construct, cluster: IEksCluster): NodeCapacity;
+  public abstract _bind(scope: Construct, cluster: IEksCluster, removalPolicy?: RemovalPolicy): NodeCapacity;
 }
 
 const NO_DEFAULT_CAPACITY: NodeModeClusterProps = { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 };
@@ -209,7 +211,7 @@ class FargateNodeMode extends NodeMode {
     return NO_DEFAULT_CAPACITY;
   }
 
-  public _bind(scope: Construct, cluster: IEksCluster): NodeCapacity {
+  public _bind(scope: Construct, cluster: IEksCluster, removalPolicy?: RemovalPolicy): NodeCapacity {
     const logging = this.options.logging ?? false;
     const errors = new PropErrors(scope, 'EksCluster');
     errors.check(!logging || cluster.kubectlProvider !== undefined, 'nodeMode', 'NodeMode.fargate({ logging: true })',
@@ -221,7 +223,7 @@ class FargateNodeMode extends NodeMode {
         cluster,
         logRetention: this.options.logRetention,
         logEncryptionKey: this.options.logEncryptionKey,
-        logRemovalPolicy: this.options.logRemovalPolicy,
+        logRemovalPolicy: this.options.logRemovalPolicy ?? removalPolicy,
       })
       : undefined;
     // kube-system gets its own profile so CoreDNS (told to run on Fargate by its add-on
@@ -283,8 +285,12 @@ class AutoNodeMode extends NodeMode {
     };
   }
 
-  public _bind(scope: Construct, cluster: IEksCluster): NodeCapacity {
+  public _bind(scope: Construct, cluster: IEksCluster, removalPolicy?: RemovalPolicy): NodeCapacity {
     const nodeRole = scope.node.findChild(AUTO_MODE_NODE_ROLE_ID) as iam.Role;
+    // The cluster resource names this role (its compute config): a retained cluster keeps it.
+    if (removalPolicy !== undefined) {
+      nodeRole.applyRemovalPolicy(removalPolicy);
+    }
     // aws-eks-v2 attaches the Auto Mode policies to the cluster role (the one EksCluster passes it) when Auto Mode is on.
     for (const [name, what] of Object.entries(CLUSTER_ROLE_AUTO_MODE_POLICIES)) {
       if (!cluster.clusterRole) {

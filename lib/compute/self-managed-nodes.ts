@@ -1,4 +1,4 @@
-import { Size, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Size, Tags, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -8,10 +8,15 @@ import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { acknowledge } from '../private/acknowledge';
 import { tryRead } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { WARN_NO_DRAIN } from '../private/lifecycle';
 import {
   checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
   checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, nodeBlockDevices, resolveAmiType,
 } from '../private/node-common';
+import { isPrivateEcrOci } from '../private/endpoints';
+import { _NodeTerminationHandler, NTH_CHART_VERSION, NTH_IMAGE, NTH_MANAGED_TAG } from '../private/node-termination-handler';
+import { isIsolatedOnly } from '../private/subnets';
+import type { IImageCache } from '../network/image-cache';
 import { PropErrors } from '../private/prop-errors';
 import { NodeTaint } from './node-taint';
 
@@ -107,11 +112,58 @@ export interface SelfManagedNodesOptions {
 
   /**
    * How many nodes a rolling update replaces at once when the launch template changes (a new
-   * AMI release, user data or instance settings).
+   * AMI release, user data or instance settings). With `drainOnTermination`, each new node must be
+   * Ready (launch lifecycle hook) and each old one drained (terminate hook) before the next batch.
    *
    * @default 1
    */
   readonly maxBatchSize?: number;
+
+  /**
+   * Cordon and drain a node (respecting PodDisruptionBudgets) before its instance terminates, and
+   * hold a new instance out of service until its node is Ready: the AWS Node Termination Handler in
+   * queue-processor mode (Helm chart, pinned), fed by an encrypted SQS queue and EventBridge rules
+   * (Auto Scaling lifecycle actions, Spot interruptions, rebalance recommendations, instance state
+   * changes), with a launch and a terminate lifecycle hook on the group and a least-privilege Pod
+   * Identity role. One handler serves every self-managed group of the cluster. It is a Helm chart,
+   * so it needs the cluster's kubectl provider. See docs/LIFECYCLE.md.
+   *
+   * @default - true when the cluster has a kubectl provider; otherwise false, with a warning
+   * (nodes are then terminated without a drain on every AMI roll, scale-in and Spot interruption)
+   */
+  readonly drainOnTermination?: boolean;
+
+  /**
+   * Where the drain's Helm chart (the AWS Node Termination Handler, chart 0.27.6) comes from: an
+   * `oci://` chart reference or an https Helm repository. On a VPC with no internet path it must be
+   * private ECR (copy the chart there, docs/PRIVATE-CLUSTERS.md). The first self-managed nodes of
+   * a cluster decide it for the cluster's one handler.
+   *
+   * @default 'oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler' (refused on a VPC with isolated subnets only)
+   */
+  readonly drainChartRepository?: string;
+
+  /**
+   * The ECR pull-through cache the drain's image comes through instead of ECR Public. Required on
+   * a VPC with isolated subnets only, whose nodes cannot reach ECR Public; the node role needs
+   * `imageCache.grantPull()`.
+   *
+   * @default - the image comes from ECR Public
+   */
+  readonly imageCache?: IImageCache;
+
+  /**
+   * The AMI, to pin it: nodes roll only when you change it, not when AWS publishes a new release.
+   * Must be an image of the family `amiType` names (its user data is AL2023 `nodeadm` or
+   * Bottlerocket TOML), for the cluster's Kubernetes version or one minor older. For example
+   * `ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' })`, or
+   * `ec2.MachineImage.fromSsmParameter('/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.36-v20260101/image_id')`
+   * (a release's own parameter, which never changes).
+   *
+   * @default - the recommended EKS-optimized image of `amiType` for the cluster's Kubernetes
+   * version, read from its public SSM parameter at every deploy (a new release rolls the nodes)
+   */
+  readonly machineImage?: ec2.IMachineImage;
 }
 
 /** Props of {@link SelfManagedNodes}. */
@@ -153,7 +205,8 @@ export interface SelfManagedNodesProps extends SelfManagedNodesOptions {
 
 const PROPS_KEYS = optionKeys<SelfManagedNodesProps>({
   instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
-  labels: true, taints: true, maxBatchSize: true,
+  labels: true, taints: true, maxBatchSize: true, drainOnTermination: true, machineImage: true,
+  drainChartRepository: true, imageCache: true,
   cluster: true, vpcSubnets: true, attachCniPolicy: true, podTrafficWithClusterSecurityGroup: true,
 });
 
@@ -187,6 +240,9 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
   /** The AMI type the nodes run. */
   public readonly amiType: eks.NodegroupAmiType;
 
+  /** Whether nodes are drained before termination and launches wait for a Ready node (the AWS Node Termination Handler). */
+  public readonly drainOnTermination: boolean;
+
   public constructor(scope: Construct, id: string, props: SelfManagedNodesProps) {
     super(scope, id);
 
@@ -204,6 +260,8 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     const version = eksCluster.kubernetesVersion.version;
     const serviceCidr = eksCluster.serviceIpv4Cidr;
     const bottlerocket = isBottlerocket(amiType);
+    const canDrain = eksCluster.kubectlProvider !== undefined;
+    const drain = props.drainOnTermination ?? canDrain;
 
     // Validation
     const errors = new PropErrors(this, 'SelfManagedNodes');
@@ -230,7 +288,17 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
         `self-managed nodes need the cluster's ${attribute}: pass it to eks.Cluster.fromClusterAttributes`);
     }
     checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'self-managed nodes');
+    errors.check(!drain || canDrain, 'drainOnTermination', true,
+      "the drain is the AWS Node Termination Handler, a Helm chart, and the cluster has no kubectl provider: set EksCluster's " +
+      '`kubectlLayer` (for example `new KubectlV36Layer(this, \'KubectlLayer\')`), or set drainOnTermination: false to terminate nodes without a drain');
+    checkDrainSource(errors, props, drain, isIsolatedOnly(eksCluster.vpc));
     errors.throwIfAny();
+    if (!drain && props.drainOnTermination === undefined) {
+      Annotations.of(this).addWarningV2(WARN_NO_DRAIN,
+        'Self-managed nodes without a drain: the cluster has no kubectl provider, so the AWS Node Termination Handler cannot be installed, ' +
+        'and an AMI roll, a scale-in or a Spot interruption terminates nodes without cordoning or draining them (PodDisruptionBudgets are ignored). ' +
+        "Set EksCluster's kubectlLayer to get the drain, or set drainOnTermination: false to say you accept it.");
+    }
 
     // Children
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Self-managed nodes of EKS ${this.node.path}`);
@@ -250,7 +318,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       // A CloudFormation parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>: resolved
       // at deploy time, so synth needs no lookup, and a new AMI release rolls the nodes on the next deploy.
-      machineImage: ec2.MachineImage.fromSsmParameter(AMI_PARAMETERS[amiType]!(version), { os: ec2.OperatingSystemType.LINUX }),
+      machineImage: props.machineImage ?? ec2.MachineImage.fromSsmParameter(AMI_PARAMETERS[amiType]!(version), { os: ec2.OperatingSystemType.LINUX }),
       userData,
       instanceType: instanceTypes.length === 1 ? instanceTypes[0] : undefined,
       role,
@@ -298,6 +366,11 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     // Nodes join only once their role has an access entry.
     autoScalingGroup.node.addDependency(accessEntry);
     Tags.of(autoScalingGroup).add(`kubernetes.io/cluster/${eksCluster.clusterName}`, 'owned', { applyToLaunchedInstances: true });
+    if (drain) {
+      // Terminations wait for a drain, launches for a Ready node: rolling updates go node by node.
+      _NodeTerminationHandler.of(eksCluster, { chartRepository: props.drainChartRepository, imageCache: props.imageCache }).serve(autoScalingGroup);
+      Tags.of(autoScalingGroup).add(NTH_MANAGED_TAG, 'true', { applyToLaunchedInstances: true });
+    }
 
     if (cluster instanceof eks.Cluster && cluster.albController) {
       cluster.albController.node.addDependency(this);
@@ -313,6 +386,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
     this.accessEntry = accessEntry;
     this.amiType = amiType;
+    this.drainOnTermination = drain;
 
     // Acknowledgements
     acknowledge(autoScalingGroup, 'AwsSolutions-AS3',
@@ -413,4 +487,33 @@ function bottlerocketSettings(cluster: eks.ICluster, labels: { [key: string]: st
       ...[...byKey].map(([k, vs]) => `"${k}" = [${vs.map((v) => `"${v}"`).join(', ')}]`));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Where the drain comes from: options that serve no drain are refused, and on a VPC with no internet
+ * path the chart must be in private ECR and the image must come through a pull-through cache.
+ */
+function checkDrainSource(errors: PropErrors, props: SelfManagedNodesProps, drain: boolean, isolated: boolean): void {
+  const repository = props.drainChartRepository;
+  if (!drain) {
+    const given = (['drainChartRepository', 'imageCache'] as const).filter((p) => props[p] !== undefined);
+    errors.check(given.length === 0, given.join(', '), 'a value', 'configures the drain, which is off; turn drainOnTermination on or leave them unset');
+    return;
+  }
+  if (repository !== undefined && !Token.isUnresolved(repository)) {
+    errors.check(/^(https|oci):\/\/\S+$/.test(repository), 'drainChartRepository', repository, 'must be an https:// Helm repository or an oci:// chart reference');
+  }
+  if (!isolated) {
+    return;
+  }
+  const wayOut = 'or set drainOnTermination: false to terminate nodes without a drain';
+  if (repository === undefined || (!Token.isUnresolved(repository) && !isPrivateEcrOci(repository))) {
+    errors.add('drainChartRepository', repository,
+      'the VPC has isolated subnets only (no NAT, no internet gateway), so the kubectl provider cannot reach a public chart registry; ' +
+      `copy the aws-node-termination-handler chart ${NTH_CHART_VERSION} into private ECR and set drainChartRepository: ` +
+      `'oci://<account>.dkr.ecr.<region>.amazonaws.com/<path>/aws-node-termination-handler', ${wayOut}`);
+  }
+  errors.check(props.imageCache !== undefined, 'imageCache', undefined,
+    `the VPC has isolated subnets only, so nodes cannot pull the drain's image from ECR Public (${NTH_IMAGE}); ` +
+    `pass imageCache: new ImageCache(...) and grant the node role imageCache.grantPull(), ${wayOut}`);
 }

@@ -7,6 +7,7 @@ import { isIpv4Cidr } from '../private/cidr';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { interfaceService, PRIVATE_CLUSTER_ENDPOINTS } from '../private/endpoints';
+import { applyRemovalPolicyUnder, warnIfDestroyed } from '../private/lifecycle';
 import { logsEncryptionKey } from '../private/logs-key';
 import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
 
@@ -89,7 +90,12 @@ export interface CustomerVpcProps {
   readonly flowLogEncryptionKey?: kms.IKey;
 
   /**
-   * What happens to the flow log group and its key when they leave the stack.
+   * What happens to the network and its flow logs when they leave the stack: the VPC, its subnets,
+   * route tables, routes, internet and NAT gateways, Elastic IPs and VPC endpoints, and the flow log
+   * group and its key. Retained by default, like the cluster, so that a cluster kept by a
+   * `cdk destroy` keeps its subnets (a subnet with the control plane's network interfaces in it
+   * cannot be deleted anyway). Only the flow log itself, its IAM role and the custom resource that
+   * restricts the default security group are deleted. See docs/LIFECYCLE.md.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -223,12 +229,22 @@ export class CustomerVpc extends Construct {
       addPrivateClusterEndpoints(vpc, cidr, props.additionalInterfaceEndpoints ?? []);
     }
 
+    // The network outlives a retained cluster: everything but what only serves the stack itself.
+    applyRemovalPolicyUnder(vpc, removalPolicy, (r) => NOT_KEPT_WITH_NETWORK.includes(r.cfnResourceType));
+    warnIfDestroyed(this, props.removalPolicy, 'the VPC, its subnets and gateways, and the flow logs');
+
     // Public fields
     this.vpc = vpc;
     this.flowLogGroup = flowLogGroup;
     this.flowLogEncryptionKey = flowLogEncryptionKey;
   }
 }
+
+/**
+ * What a retained network does not keep: the flow log and its role (they log for the stack), and
+ * the custom resource that restricts the default security group (its handler Lambda is deleted).
+ */
+const NOT_KEPT_WITH_NETWORK = ['AWS::EC2::FlowLog', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'Custom::VpcRestrictDefaultSG'];
 
 /**
  * The endpoints of a private cluster: exactly those a component of the stack calls from inside the

@@ -1,10 +1,11 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CoreAddonsOptions } from '../addons/core-addons';
+import { ControlPlaneComponentOptions, ControlPlaneEgressMode, SupportType } from '../cluster/control-plane';
 import { EksCluster } from '../cluster/eks-cluster';
 import { NodeMode, NodeModeType } from '../compute/node-mode';
 import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
@@ -91,9 +92,10 @@ export interface EksPlatformClusterOptions {
   readonly coreAddons?: CoreAddonsOptions;
 
   /**
-   * What happens to the cluster, its key and its log group when they leave the stack.
+   * What happens to the cluster, its key, its log group and what it needs at run time when they
+   * leave the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default - the platform's `removalPolicy`
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -103,6 +105,48 @@ export interface EksPlatformClusterOptions {
    * @default - true, unless `removalPolicy` is `DESTROY`
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * The support policy once the version leaves standard support (see `EksClusterProps.supportType`).
+   *
+   * @default SupportType.STANDARD
+   */
+  readonly supportType?: SupportType;
+
+  /**
+   * EKS zonal shift (see `EksClusterProps.zonalShift`).
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * The provisioned control plane tier (see `EksClusterProps.controlPlaneScalingTier`).
+   *
+   * @default eks.ControlPlaneScalingTier.STANDARD
+   */
+  readonly controlPlaneScalingTier?: eks.ControlPlaneScalingTier;
+
+  /**
+   * How long a version upgrade can be rolled back (see `EksClusterProps.versionRollbackTimeout`).
+   *
+   * @default - no rollback window
+   */
+  readonly versionRollbackTimeout?: Duration;
+
+  /**
+   * How the control plane's egress is routed (see `EksClusterProps.controlPlaneEgressMode`).
+   *
+   * @default - EKS's default, AWS-managed routing
+   */
+  readonly controlPlaneEgressMode?: ControlPlaneEgressMode;
+
+  /**
+   * Settings of the control-plane components (see `EksClusterProps.controlPlaneComponents`).
+   *
+   * @default - EKS's defaults
+   */
+  readonly controlPlaneComponents?: ControlPlaneComponentOptions;
 }
 
 /**
@@ -186,16 +230,25 @@ export interface EksPlatformProps {
    * @default - the identity is not published
    */
   readonly platformName?: string;
+
+  /**
+   * One removal policy for the platform's stateful parts: the network, the cluster (with what it
+   * needs at run time), and the EBS and EFS storage. A part's own `removalPolicy` wins.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 const PROPS_KEYS = optionKeys<EksPlatformProps>({
   network: true, cluster: true, kubectlLayer: true, ebs: true, ebsOptions: true, efs: true, efsOptions: true,
-  ingress: true, ingressOptions: true, platformName: true,
+  ingress: true, ingressOptions: true, platformName: true, removalPolicy: true,
 });
 const CLUSTER_KEYS = optionKeys<EksPlatformClusterOptions>({
   nodeMode: true, kubernetesVersion: true, clusterName: true, publicAccessCidrs: true, allowPublicEndpointFromAnywhere: true,
   clusterAdminPrincipalArns: true, serviceIpv4Cidr: true, encryptionKey: true, logRetention: true, coreAddons: true,
-  removalPolicy: true, deletionProtection: true,
+  removalPolicy: true, deletionProtection: true, supportType: true, zonalShift: true, controlPlaneScalingTier: true,
+  versionRollbackTimeout: true, controlPlaneEgressMode: true, controlPlaneComponents: true,
 });
 
 /**
@@ -263,17 +316,19 @@ export class EksPlatform extends Construct {
     errors.throwIfAny();
 
     // Children
-    this.network = new CustomerVpc(this, 'Network', props.network);
+    const removalPolicy = props.removalPolicy;
+    this.network = new CustomerVpc(this, 'Network', { removalPolicy, ...props.network });
     this.cluster = new EksCluster(this, 'Cluster', {
+      removalPolicy,
       ...clusterOptions,
       vpc: this.network.vpc,
       kubectlLayer: props.kubectlLayer,
     });
     if (ebs) {
-      this.ebs = new EbsCsiStorage(this, 'Ebs', { ...props.ebsOptions, cluster: this.cluster });
+      this.ebs = new EbsCsiStorage(this, 'Ebs', { removalPolicy, ...props.ebsOptions, cluster: this.cluster });
     }
     if (props.efs ?? true) {
-      this.efs = new EfsCsiStorage(this, 'Efs', { ...props.efsOptions, cluster: this.cluster });
+      this.efs = new EfsCsiStorage(this, 'Efs', { removalPolicy, ...props.efsOptions, cluster: this.cluster });
     }
     if (props.ingress ?? true) {
       this.ingress = new AlbIngress(this, 'Ingress', { ...props.ingressOptions, cluster: this.cluster });

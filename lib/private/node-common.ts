@@ -42,7 +42,8 @@ export const MANAGED_NODE_GROUP_OPTION_KEYS = optionKeys<ManagedNodeGroupOptions
 /** The option names of `SelfManagedNodesOptions` (what `NodeMode.selfManaged()` takes). */
 export const SELF_MANAGED_NODES_OPTION_KEYS = optionKeys<SelfManagedNodesOptions>({
   instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
-  labels: true, taints: true, maxBatchSize: true,
+  labels: true, taints: true, maxBatchSize: true, drainOnTermination: true, machineImage: true,
+  drainChartRepository: true, imageCache: true,
 });
 
 /** The option names of `FargateProfileOptions`. */

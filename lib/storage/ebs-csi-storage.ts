@@ -8,6 +8,7 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { warnIfDestroyed } from '../private/lifecycle';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -241,6 +242,7 @@ export class EbsCsiStorage extends Construct {
     }
     checkKubectlProvider(errors, cluster.kubectlProvider, 'The StorageClass (a Kubernetes manifest)');
     errors.throwIfAny();
+    warnIfDestroyed(this, props.removalPolicy, 'the EBS volume key (volumes encrypted with it become unreadable once it is deleted)');
 
     // Children
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'VolumeKey', {

@@ -11,6 +11,7 @@ import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkVpcEndpoints, ENDPOINTS } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { warnIfDestroyed } from '../private/lifecycle';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -325,6 +326,7 @@ export class EfsCsiStorage extends Construct {
         validate: () => checkVpcEndpoints(this, 'EfsCsiStorage', 'cluster', vpc, 'the EFS CSI driver (dynamic provisioning)', [ENDPOINTS.ELASTIC_FILESYSTEM]),
       });
     }
+    warnIfDestroyed(this, props.removalPolicy, 'the EFS file system (every volume on it) and its key');
 
     // Children (the key, file system, mount targets and their security group wait for no node)
     let fileSystem: efs.IFileSystem;

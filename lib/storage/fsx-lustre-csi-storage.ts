@@ -8,6 +8,7 @@ import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { warnIfDestroyed } from '../private/lifecycle';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
@@ -193,6 +194,7 @@ export class FsxLustreCsiStorage extends Construct {
     errors.check(clients.length > 0, 'cluster', 'a cluster with no nodeSecurityGroups',
       'Lustre traffic is allowed with the security groups node traffic comes from: state nodeSecurityGroups in EksCluster.fromCluster()');
     errors.throwIfAny();
+    warnIfDestroyed(this, props.removalPolicy, 'the FSx for Lustre file system and its key');
 
     // Children (the key, security group and file system wait for no node)
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'FileSystemKey', {

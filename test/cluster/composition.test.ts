@@ -60,7 +60,7 @@ function clusterOf(stack: Stack, mode: NodeModeType, ownership: Ownership): IEks
 
 const addonNames = (t: Template) => Object.values(t.findResources('AWS::EKS::Addon')).map((r: any) => r.Properties.AddonName);
 const manifests = (t: Template) => JSON.stringify(t.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-const charts = (t: Template) => Object.keys(t.findResources('Custom::AWSCDK-EKS-HelmChart'));
+const charts = (t: Template) => Object.keys(t.findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Chart: 'aws-load-balancer-controller' } }));
 /** The service accounts bound through Pod Identity: associations of their own, and those an add-on carries. */
 const associations = (t: Template) => [
   ...Object.values(t.findResources('AWS::EKS::PodIdentityAssociation')).map((r: any) => r.Properties.ServiceAccount),

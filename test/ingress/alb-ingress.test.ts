@@ -254,7 +254,7 @@ describe('how ingress is provided is derived from the node mode', () => {
   const IRSA = 'IRSA';
   const NONE = 'no controller';
   const expectWiring = (template: Template, wiring: string) => {
-    const charts = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'));
+    const charts = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Chart: 'aws-load-balancer-controller' } }));
     const associations = Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation', { Properties: { ServiceAccount: 'aws-load-balancer-controller' } }));
     const webIdentityRoles = Object.keys(template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRoleWithWebIdentity' })] } },

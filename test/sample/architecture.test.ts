@@ -277,12 +277,21 @@ describe.each(VARIANTS)('%s', (_name, subject, privateCluster) => {
       expect(images.length).toBeGreaterThan(0);
       for (const image of images) expect(image).toMatch(/^<Ref:AWS::AccountId>\.dkr\.ecr\.[^/]+\.<Ref:AWS::URLSuffix>\/ecr-public\//);
       s().template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { EcrRepositoryPrefix: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
-      if (mode !== 'auto-mode') {
-        expect(values[0].image.repository).toMatch(/\/ecr-public\/eks\/aws-load-balancer-controller$/);
+      const charts = resourcesOf(s(), 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart).sort();
+      const cached = values.map((v) => v.image?.repository).sort();
+      expect(charts).toEqual({
+        'managed': ['aws-load-balancer-controller'],
+        'self-managed': ['aws-load-balancer-controller', 'aws-node-termination-handler'],
+        'fargate': ['aws-load-balancer-controller'],
+        'auto-mode': [],
+      }[mode]);
+      expect(cached).toHaveLength(charts.length);
+      for (const chart of charts) {
+        expect(cached.filter((image) => new RegExp(`/ecr-public/(eks|aws-ec2)/${chart}$`).test(image))).toHaveLength(1);
       }
     });
 
-    test('P3: no chart from a public URL: the controller chart comes from private ECR (Auto Mode needs none)', () => {
+    test('P3: no chart from a public URL: the controller chart (and the self-managed drain\'s) comes from private ECR (Auto Mode needs none)', () => {
       const charts = resourcesOf(s(), 'Custom::AWSCDK-EKS-HelmChart');
       if (mode === 'auto-mode') {
         expect(charts).toHaveLength(0);
@@ -291,7 +300,7 @@ describe.each(VARIANTS)('%s', (_name, subject, privateCluster) => {
       for (const [, chart] of charts) {
         const repository = JSON.stringify(chart.Properties.Repository);
         expect(repository).not.toMatch(/https?:/);
-        expect(chart.Properties.Repository).toEqual({ 'Fn::Join': ['', ['oci://', { Ref: 'AWS::AccountId' }, '.dkr.ecr.', expect.anything(), '.', { Ref: 'AWS::URLSuffix' }, '/charts/aws-load-balancer-controller']] });
+        expect(chart.Properties.Repository).toEqual({ 'Fn::Join': ['', ['oci://', { Ref: 'AWS::AccountId' }, '.dkr.ecr.', expect.anything(), '.', { Ref: 'AWS::URLSuffix' }, `/charts/${chart.Properties.Chart}`]] });
       }
     });
 
@@ -335,8 +344,9 @@ describe.each(VARIANTS)('%s', (_name, subject, privateCluster) => {
       expect(objectOf(s().objects, 'IngressClass', 'alb').spec.controller).toBe('eks.amazonaws.com/alb');
       expect(resourcesOf(s(), 'Custom::AWSCDK-EKS-HelmChart')).toHaveLength(0);
     } else {
-      const [, chart] = oneOf(s(), 'Custom::AWSCDK-EKS-HelmChart');
-      expect(chart.Properties.Chart).toBe('aws-load-balancer-controller');
+      // Beside it, self-managed nodes have the node termination handler's chart.
+      const controllers = resourcesOf(s(), 'Custom::AWSCDK-EKS-HelmChart').filter(([, c]) => c.Properties.Chart === 'aws-load-balancer-controller');
+      expect(controllers).toHaveLength(1);
       // Its own IAM role: Pod Identity on nodes, IRSA on Fargate.
       const roles = resourcesOf(s(), 'AWS::IAM::Role').filter(([id]) => id.startsWith('IngressControllerRole'));
       expect(roles).toHaveLength(1);

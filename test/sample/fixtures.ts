@@ -1,4 +1,6 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { fleetConfig, FleetPipelineStack } from '../../bin/fleet';
 import { NODE_MODES, SampleStack } from '../../bin/sample-stack';
 import { K8sObject, manifestObjects } from '../helpers/manifests';
@@ -41,17 +43,31 @@ export interface SampleSynth {
 
 const cache = new Map<string, SampleSynth>();
 
+/** A variant of the sample: what `-c kubernetesVersion` and `-c removalPolicy` change. */
+export interface SampleVariant {
+  readonly privateCluster?: boolean;
+  readonly kubernetesVersion?: string;
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /**
- * The sample stack of `mode` (or of a fleet stage, `fleet:<environment>`), synthesized once per
- * test file (the built-in CloudFormation validation is off here; test/sample/validation.test.ts
- * runs it once per mode, and once for the fleet).
+/**
+ * The sample stack of `mode` (or of a fleet stage, `fleet:<environment>`), and of a variant (the
+ * private cluster, another version or removal policy), synthesized once per test file (the built-in
+ * CloudFormation validation is off here; test/sample/validation.test.ts runs it once per mode, and
+ * once for the fleet).
  */
-export function sample(mode: string, options: { privateCluster?: boolean } = {}): SampleSynth {
-  const key = `${mode}${options.privateCluster ? ':private' : ''}`;
+export function sample(mode: string, variant: SampleVariant = {}): SampleSynth {
+  const key = JSON.stringify([mode, variant.privateCluster ?? false, variant.kubernetesVersion, variant.removalPolicy]);
   let synth = cache.get(key);
   if (!synth) {
     const stage = mode.startsWith('fleet:') ? fleet().stages.find((st) => `fleet:${st.node.id}` === mode) : undefined;
-    const stack = stage?.stack ?? new SampleStack(testApp(), 'EksArchitecture', { nodeMode: NODE_MODES[mode](), privateCluster: options.privateCluster });
+    const stack = stage?.stack ?? new SampleStack(testApp(), 'EksArchitecture', {
+      nodeMode: NODE_MODES[mode](),
+      privateCluster: variant.privateCluster,
+      kubernetesVersion: variant.kubernetesVersion ? eks.KubernetesVersion.of(variant.kubernetesVersion) : undefined,
+      removalPolicy: variant.removalPolicy,
+    });
     const template = Template.fromStack(stack);
     synth = { stack, template, objects: manifestObjects(template), json: template.toJSON() };
     cache.set(key, synth);

@@ -74,12 +74,12 @@ describe.each(MODES)('deploy order of the sample (%s): what runs pods waits for 
     }
   });
 
-  test('the ingress controller chart and the workloads wait for capacity', () => {
+  test('the ingress controller chart, the node termination handler and the workloads wait for capacity', () => {
     const capacity = capacityOf(s());
     const charts = resourcesOf(s(), 'Custom::AWSCDK-EKS-HelmChart').map(([id]) => id);
     const workloads = resourcesOf(s(), 'Custom::AWSCDK-EKS-KubernetesResource').filter(([id]) => /SampleWorkloads/.test(id)).map(([id]) => id);
     expect(workloads).toHaveLength(1);
-    expect(charts).toHaveLength(mode === 'auto-mode' ? 0 : 1);
+    expect(charts).toHaveLength({ 'auto-mode': 0, 'self-managed': 2 }[mode] ?? 1);
     for (const id of [...charts, ...workloads]) {
       const waits = waitsFor(s(), id);
       expect(capacity.filter((c) => !waits.has(c))).toEqual([]);
