@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { NodeModeType } from '../compute/node-mode';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
@@ -83,6 +84,7 @@ export class WorkloadRole extends Construct {
       checkOidcProvider(errors, cluster.cluster, 'a WorkloadRole on Fargate');
     }
     errors.throwIfAny();
+    checkTagsAtSynth(this);
 
     // Children
     const description = props.description ?? `Pods of service account ${props.namespace}/${props.serviceAccount}`;

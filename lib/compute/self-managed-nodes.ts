@@ -8,11 +8,14 @@ import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { acknowledge } from '../private/acknowledge';
 import { tryRead } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { warnPodIpsExceedSubnets } from '../private/network-rules';
 import {
-  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
-  checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, nodeBlockDevices, resolveAmiType,
+  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypeList, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
+  checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, MAX_SELF_MANAGED_INSTANCE_TYPES, nodeBlockDevices,
+  resolveAmiType,
 } from '../private/node-common';
 import { PropErrors } from '../private/prop-errors';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { NodeTaint } from './node-taint';
 
 /** The AMI types self-managed nodes can run, each with the public SSM parameter of its EKS-optimized AMI. */
@@ -229,8 +232,11 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
       errors.check(tryRead(read) !== undefined, 'cluster', cluster.node.path,
         `self-managed nodes need the cluster's ${attribute}: pass it to eks.Cluster.fromClusterAttributes`);
     }
-    checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'self-managed nodes');
+    checkInstanceTypeList(errors, this, instanceTypes, MAX_SELF_MANAGED_INSTANCE_TYPES, props.amiType !== undefined);
+    const nodeSubnets = checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'self-managed nodes');
     errors.throwIfAny();
+    warnPodIpsExceedSubnets(this, nodeSubnets, instanceTypes, maxSize);
+    checkTagsAtSynth(this);
 
     // Children
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Self-managed nodes of EKS ${this.node.path}`);

@@ -8,6 +8,8 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { claim, claimAddon, clusterOwnerKey } from '../private/app-registry';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel } from '../private/kubernetes-names';
 import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
@@ -140,7 +142,15 @@ export class AlbIngress extends Construct {
     }
     errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
       'without the controller (outside Auto Mode) nothing would serve the IngressClass; leave AlbIngress out instead');
+    errors.check(props.scheme !== eks.AlbScheme.INTERNET_FACING || cluster.vpc.publicSubnets.length > 0, 'scheme', props.scheme,
+      `the cluster's VPC ${cluster.vpc.node.path} has no public subnets, so an internet-facing load balancer has nowhere to go; ` +
+      'use AlbScheme.INTERNAL, or give the VPC public subnets');
+    if (controllerInstalled) {
+      claimAddon(errors, this, cluster, 'aws-load-balancer-controller');
+    }
+    claim(errors, this, clusterOwnerKey(cluster), { prop: 'ingressClassName', what: 'IngressClass name', where: 'on this cluster' }, ingressClassName);
     errors.throwIfAny();
+    checkTagsAtSynth(this);
     this.node.addValidation({ validate: () => checkSubnetTags(this, cluster.vpc) });
 
     // Children

@@ -10,6 +10,9 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { claimAddon, claimVolumeName } from '../private/app-registry';
+import { checkEncryptionKey } from '../private/kms-rules';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -316,8 +319,11 @@ export class EfsCsiStorage extends Construct {
       }
     } else {
       addonVersion = csiAddonVersion(errors, EFS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
+      claimAddon(errors, this, cluster, EFS_CSI_ADDON_NAME);
     }
+    checkEncryptionKey(errors, this, 'encryptionKey', props.encryptionKey);
     errors.throwIfAny();
+    checkTagsAtSynth(this);
 
     // Children (the key, file system, mount targets and their security group wait for no node)
     let fileSystem: efs.IFileSystem;
@@ -446,6 +452,7 @@ export class EfsCsiStorage extends Construct {
     checkIntRange(errors, 'gid', options.gid, 0, MAX_POSIX_ID);
     checkPermissions(errors, 'permissions', permissions);
     checkKubectlProvider(errors, this.cluster.kubectlProvider, 'The PersistentVolume (a Kubernetes manifest)');
+    claimVolumeName(errors, scope, this.cluster, options.name);
     errors.throwIfAny();
 
     const accessPoint = new efs.AccessPoint(scope, 'AccessPoint', {

@@ -8,6 +8,9 @@ import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { claimAddon, claimVolumeName } from '../private/app-registry';
+import { checkEncryptionKey } from '../private/kms-rules';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
@@ -192,7 +195,12 @@ export class FsxLustreCsiStorage extends Construct {
       'or state vpcSubnets in EksCluster.fromCluster()');
     errors.check(clients.length > 0, 'cluster', 'a cluster with no nodeSecurityGroups',
       'Lustre traffic is allowed with the security groups node traffic comes from: state nodeSecurityGroups in EksCluster.fromCluster()');
+    checkEncryptionKey(errors, this, 'encryptionKey', props.encryptionKey);
+    if (addonVersion !== undefined) {
+      claimAddon(errors, this, cluster, FSX_CSI_ADDON_NAME);
+    }
     errors.throwIfAny();
+    checkTagsAtSynth(this);
 
     // Children (the key, security group and file system wait for no node)
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'FileSystemKey', {
@@ -286,6 +294,7 @@ export class FsxLustreCsiStorage extends Construct {
     checkObjectName(errors, 'name', options.name);
     checkDnsLabel(errors, 'namespace', namespace);
     checkKubectlProvider(errors, this.cluster.kubectlProvider, 'The PersistentVolume (a Kubernetes manifest)');
+    claimVolumeName(errors, scope, this.cluster, options.name);
     errors.throwIfAny();
 
     const storage = `${Token.isUnresolved(this.capacityGiB) ? Token.asString(this.capacityGiB) : this.capacityGiB}Gi`;
