@@ -4,17 +4,20 @@ import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { claim } from '../../lib/private/app-registry';
+import { accountRegionKey, claim, claimAddon, claimVolumeName, clusterOwnerKey } from '../../lib/private/app-registry';
 import {
   checkPrincipalArns, checkPublicAccessCidrs, kubectlLayerVersion, MAX_PUBLIC_ACCESS_CIDRS, warnExplicitName, warnKubectlSkew, warnNoClusterAdmin,
 } from '../../lib/private/cluster-rules';
 import { checkEncryptionKey } from '../../lib/private/kms-rules';
-import { addressesPerNode, checkAvailabilityZoneNames, endpointsNodesNeed, shortServiceName, usableAddresses, warnPodIpsExceedSubnets } from '../../lib/private/network-rules';
+import {
+  addressesPerNode, checkAvailabilityZoneNames, endpointsNodesNeed, shortServiceName, usableAddresses, warnMissingPrivateEndpoints, warnPodIpsExceedSubnets,
+} from '../../lib/private/network-rules';
 import {
   checkInstanceTypeList, checkMaxUnavailable, checkSpot, MAX_MANAGED_INSTANCE_TYPES, MAX_SELF_MANAGED_INSTANCE_TYPES,
 } from '../../lib/private/node-common';
-import { PropErrors } from '../../lib/private/prop-errors';
-import { MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, tagProblems } from '../../lib/private/tag-rules';
+import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../../lib/private/cidr';
+import { checkIntRange, isResolved, PropErrors } from '../../lib/private/prop-errors';
+import { checkTagsAtSynth, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, tagProblems } from '../../lib/private/tag-rules';
 import { WARNING_IDS } from '../../lib/private/warnings';
 
 // The rules as plain functions, each bound on both sides and with a token: fast enough for
@@ -403,5 +406,228 @@ describe('app-wide claims', () => {
     expect(problems((e) => claim(e, b, 'cluster:1', kind, 'ng'), b))
       .toEqual(["nodegroupName: got 'ng'; is already the node group name of 'Test/A' on this cluster; EKS would refuse the second at deploy time: pick another, or reuse the first"]);
     expect(problems((e) => claim(e, new Construct(new Stack(new App(), 'Other'), 'C'), 'cluster:1', kind, 'ng'))).toEqual([]);
+  });
+});
+
+describe('CIDR helpers', () => {
+  test.each([
+    ['10.0.0.0/16', true], ['0.0.0.0/0', true], ['255.255.255.255/32', true], ['256.0.0.0/8', false], ['10.0.0.0/33', false],
+    ['10.0.0/16', false], ['10.0.0.0', false], ['a.b.c.d/8', false], ['10.0.0.0/16 ', false], ['1000.0.0.0/8', false], ['10.0.0.0/100', false],
+  ])('%s is an IPv4 CIDR: %s', (cidr, ok) => {
+    expect(isIpv4Cidr(cidr)).toBe(ok);
+  });
+
+  test.each([
+    ['10.0.0.0/16', '10.0.255.0/24', true], ['10.0.0.0/16', '10.1.0.0/16', false], ['10.0.0.0/24', '10.0.0.255/32', true],
+    ['10.0.1.0/24', '10.0.0.255/32', false], ['10.0.0.0/8', '0.0.0.0/0', true], ['10.0.0.5/24', '10.0.0.200/32', true],
+  ])('%s and %s overlap: %s', (a, b, overlap) => {
+    expect(cidrsOverlap(a, b)).toBe(overlap);
+    expect(cidrsOverlap(b, a)).toBe(overlap);
+  });
+
+  test.each([
+    ['10.0.0.0/24', '10.0.0.0/16', true], ['10.0.0.0/16', '10.0.0.0/16', true], ['10.0.0.0/15', '10.0.0.0/16', false],
+    ['10.1.0.0/16', '10.0.0.0/16', false], ['10.0.255.255/32', '10.0.0.0/16', true], ['10.1.0.0/32', '10.0.0.0/16', false],
+    ['9.255.255.255/32', '10.0.0.0/8', false],
+  ])('%s within %s: %s', (inner, outer, within) => {
+    expect(cidrWithin(inner, outer)).toBe(within);
+  });
+
+  test('the literal CIDR of a VPC of this app, or of an imported one; none for a token', () => {
+    const stack = stackIn();
+    expect(literalVpcCidr(new ec2.Vpc(stack, 'Own', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16') }))).toBe('10.1.0.0/16');
+    expect(literalVpcCidr(ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-1', vpcCidrBlock: '10.2.0.0/16', availabilityZones: ['us-east-1a'] }))).toBe('10.2.0.0/16');
+    expect(literalVpcCidr(ec2.Vpc.fromVpcAttributes(stack, 'NoCidr', { vpcId: 'vpc-2', availabilityZones: ['us-east-1a'] }))).toBeUndefined();
+    expect(literalVpcCidr(ec2.Vpc.fromVpcAttributes(stack, 'Token', { vpcId: 'vpc-3', vpcCidrBlock: token(), availabilityZones: ['us-east-1a'] }))).toBeUndefined();
+    expect(literalVpcCidr(ec2.Vpc.fromVpcAttributes(stack, 'Bad', { vpcId: 'vpc-4', vpcCidrBlock: 'not-a-cidr', availabilityZones: ['us-east-1a'] }))).toBeUndefined();
+  });
+});
+
+describe('PropErrors', () => {
+  test.each([[0, 1, 10, false], [1, 1, 10, true], [10, 1, 10, true], [11, 1, 10, false], [1.5, 1, 10, false]])('%d in [%d, %d]: %s', (value, min, max, ok) => {
+    expect(problems((e) => checkIntRange(e, 'n', value, min, max))).toEqual(ok ? [] : [`n: got ${value}; must be a whole number from ${min} to ${max}`]);
+  });
+
+  test('undefined and tokens pass; every problem is listed under the construct path; values are described', () => {
+    expect(problems((e) => { checkIntRange(e, 'n', undefined, 1, 2); checkIntRange(e, 'n', Token.asNumber({ Ref: 'N' }), 1, 2); })).toEqual([]);
+    const stack = stackIn();
+    const errors = new PropErrors(new Construct(stack, 'Thing'), 'Thing');
+    expect(errors.hasProblems).toBe(false);
+    errors.add('a', 'x', 'first');
+    errors.add('b', undefined, 'second');
+    errors.add('c', [1], 'third');
+    errors.check(true, 'd', 1, 'never');
+    expect(errors.hasProblems).toBe(true);
+    expect(() => errors.throwIfAny()).toThrow("Thing at 'Test/Thing' has invalid props:\n  - a: got 'x'; first\n  - b: got undefined; second\n  - c: got [1]; third");
+    expect(isResolved('x')).toBe(true);
+    expect(isResolved(undefined)).toBe(false);
+    expect(isResolved(token())).toBe(false);
+  });
+
+  test('whenValid actions run once, and only when there is no problem', () => {
+    const runs: string[] = [];
+    const ok = new PropErrors(stackIn(), 'Ok');
+    ok.whenValid(() => runs.push('ok'));
+    ok.throwIfAny();
+    ok.throwIfAny();
+    const bad = new PropErrors(stackIn(), 'Bad');
+    bad.whenValid(() => runs.push('bad'));
+    bad.add('x', 1, 'no');
+    expect(() => bad.throwIfAny()).toThrow();
+    expect(runs).toEqual(['ok']);
+  });
+});
+
+describe('mutation-guided bounds and guards', () => {
+  test('claims: tokens and undefined are never compared, however often they come', () => {
+    const stack = stackIn();
+    const kind = { prop: 'p', what: 'thing', where: 'here' };
+    const t = token();
+    for (const id of ['A', 'B']) {
+      const c = new Construct(stack, id);
+      expect(problems((e) => { claim(e, c, 'o', kind, t); claim(e, c, 'o', kind, undefined); }, c)).toEqual([]);
+    }
+  });
+
+  test('claim helpers: per cluster construct, per add-on and per PersistentVolume name', () => {
+    const stack = stackIn();
+    const cluster = { cluster: new Construct(stack, 'Eks') };
+    expect(clusterOwnerKey(cluster)).toBe('cluster:Test/Eks');
+    const first = new Construct(stack, 'First');
+    const second = new Construct(stack, 'Second');
+    expect(problems((e) => { claimAddon(e, first, cluster, 'vpc-cni'); claimVolumeName(e, first, cluster, 'data'); }, first)).toEqual([]);
+    expect(problems((e) => { claimAddon(e, second, cluster, 'vpc-cni'); claimVolumeName(e, second, cluster, 'data'); }, second)).toEqual([
+      "cluster: got 'vpc-cni'; is already the vpc-cni installation of 'Test/First' on this cluster; EKS would refuse the second at deploy time: " +
+      'a cluster takes each add-on once; reuse the first construct (EksCluster installs its own CoreAddons)',
+      "name: got 'data'; is already the PersistentVolume name of 'Test/First' on this cluster; EKS would refuse the second at deploy time: pick another, or reuse the first",
+    ]);
+  });
+
+  test('account and Region key: literal environment, or the stack when either is unknown', () => {
+    expect(accountRegionKey(stackIn('eu-west-1'))).toBe('111122223333/eu-west-1');
+    expect(accountRegionKey(stackIn())).toBe('stack:Test');
+    const app = new App();
+    expect(accountRegionKey(new Stack(app, 'RegionOnly', { env: { region: 'eu-west-1' } }))).toBe('stack:RegionOnly');
+    expect(accountRegionKey(new Stack(app, 'AccountOnly', { env: { account: '111122223333' } }))).toBe('stack:AccountOnly');
+  });
+
+  test('a CIDR with host bits set covers its whole block', () => {
+    expect(cidrsOverlap('10.0.0.250/24', '10.0.0.0/32')).toBe(true);
+    expect(cidrWithin('10.0.0.0/32', '10.0.0.250/24')).toBe(true);
+  });
+
+  test('the kubectl layer class name must be exactly KubectlV<NN>Layer', () => {
+    class MyKubectlV33Layer {}
+    class KubectlV33LayerProxy {}
+    expect(kubectlLayerVersion(new MyKubectlV33Layer() as any)).toBeUndefined();
+    expect(kubectlLayerVersion(new KubectlV33LayerProxy() as any)).toBeUndefined();
+    expect(kubectlLayerVersion(undefined as any)).toBeUndefined();
+  });
+
+  test('a key of this app with the default spec but a non-encryption usage is refused', () => {
+    const stack = stackIn();
+    const key = new kms.Key(stack, 'Key');
+    (key.node.defaultChild as kms.CfnKey).keyUsage = kms.KeyUsage.SIGN_VERIFY;
+    expect(problems((e) => checkEncryptionKey(e, stack, 'k', key), stack)).toEqual([
+      "k: got 'a key with keySpec SYMMETRIC_DEFAULT and keyUsage SIGN_VERIFY'; must be a symmetric encryption key (keySpec SYMMETRIC_DEFAULT, keyUsage ENCRYPT_DECRYPT): EKS, CloudWatch Logs and the storage services encrypt with nothing else",
+    ]);
+  });
+
+  function mixedSubnets(): { stack: Stack; big: ec2.ISubnet; small: ec2.ISubnet; exact: ec2.ISubnet } {
+    const stack = stackIn();
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), availabilityZones: ['us-east-1a'], natGateways: 0,
+      subnetConfiguration: [
+        { name: 'Big', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: 'Small', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 28 },
+        { name: 'Exact', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 26 },
+      ],
+    });
+    const [big, small, exact] = vpc.isolatedSubnets;
+    return { stack, big, small, exact };
+  }
+
+  test('pod IPs: the smallest subnet decides; exactly full does not warn', () => {
+    const { stack, big, small, exact } = mixedSubnets();
+    expect([big, small, exact].map(usableAddresses)).toEqual([251, 11, 59]);
+    warnPodIpsExceedSubnets(big, [big], [new ec2.InstanceType('m5.xlarge')], 1);
+    warnPodIpsExceedSubnets(exact, [exact], [new ec2.InstanceType('m5.xlarge')], 1);
+    expect(warnings(stack)).toEqual([]);
+    warnPodIpsExceedSubnets(small, [big, small], [new ec2.InstanceType('m5.large')], 2);
+    expect(warnings(stack)).toEqual([
+      'maxSize 2 nodes over 2 subnets is up to 1 nodes per subnet, which with the VPC CNI need about 30 addresses (30 per node for m5.large), ' +
+      'but the smallest node subnet has 11: pods would stay Pending once it is full; give the VPC larger private subnets, lower maxSize, ' +
+      'or turn on VPC CNI prefix delegation [ack: cdk-eks-architecture:pod-ips-exceed-subnets]',
+    ]);
+  });
+
+  test('the full messages of the no-admin, explicit-name and kubectl-skew warnings', () => {
+    class KubectlV33Layer {}
+    const stack = stackIn();
+    warnNoClusterAdmin(stack, []);
+    warnExplicitName(stack, 'nodegroupName', 'workers', 'node group');
+    warnKubectlSkew(stack, new KubectlV33Layer() as any, '1.36');
+    expect(warnings(stack)).toEqual([
+      'clusterAdminPrincipalArns is empty: no IAM role or user can use kubectl on this cluster until an access entry is added (the deploying identity ' +
+      'gets no implicit admin); list your admin role ARNs, or acknowledge this warning if access entries are managed elsewhere [ack: cdk-eks-architecture:no-cluster-admin]',
+      'nodegroupName is set: a change that replaces the node group will fail, because CloudFormation cannot create the new node group under a name the old one ' +
+      'still holds; leave nodegroupName unset to let a name be generated, or acknowledge this warning [ack: cdk-eks-architecture:explicit-name]',
+      'kubectlLayer is kubectl 1.33 but the cluster runs Kubernetes 1.36; kubectl supports one minor version of skew: use the layer for 1.36 ' +
+      '(@aws-cdk/lambda-layer-kubectl-v36) [ack: cdk-eks-architecture:kubectl-version-skew]',
+    ]);
+  });
+
+  test('a public range next to a private one passes; the private one names why', () => {
+    expect(problems((e) => checkPublicAccessCidrs(e, ['192.168.0.0/16'], false))).toEqual([
+      "publicAccessCidrs: got '192.168.0.0/16'; lies in 192.168.0.0/16, which is not on the internet, and EKS refuses it: the public endpoint only sees " +
+      'public source addresses (your NAT or office egress IPs); from inside the VPC the private endpoint is used',
+    ]);
+  });
+
+  test('a service name must begin with com.amazonaws.', () => {
+    expect(shortServiceName('xcom.amazonaws.us-east-1.ecr.api')).toBeUndefined();
+  });
+
+  test('a one-character tag key is fine', () => {
+    expect(tagProblems({ a: 'b' })).toEqual([]);
+  });
+});
+
+describe('checks at synth', () => {
+  test('tags: every resource under a watched construct, each once; others are not read', () => {
+    const stack = stackIn();
+    const watched = new Construct(stack, 'Watched');
+    new ec2.CfnVPC(watched, 'Vpc', { cidrBlock: '10.0.0.0/16', tags: [{ key: 'aws:team', value: 'x' }] });
+    const inner = new Construct(watched, 'Inner');
+    new ec2.CfnVPC(inner, 'Vpc', { cidrBlock: '10.1.0.0/16', tags: [{ key: 't', value: 'v'.repeat(257) }] });
+    new ec2.CfnVPC(stack, 'Other', { cidrBlock: '10.2.0.0/16', tags: [{ key: 'aws:ignored', value: 'x' }] });
+    new ec2.CfnEIP(watched, 'Untagged');
+    checkTagsAtSynth(watched);
+    checkTagsAtSynth(inner);
+    expect(stack.node.validate()).toEqual([
+      "'Test/Watched/Vpc' tag key 'aws:team' begins with 'aws:', which is reserved for AWS",
+      "'Test/Watched/Inner/Vpc' tag 't' has a value of 257 characters; values take at most 256",
+    ]);
+  });
+
+  test('private endpoints: what an isolated VPC of this app lacks, found among the endpoints of its stack', () => {
+    const stack = stackIn();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    vpc.addInterfaceEndpoint('Ec2', { service: ec2.InterfaceVpcEndpointAwsService.EC2 });
+    vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    const other = new ec2.Vpc(stack, 'Other', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    other.addInterfaceEndpoint('Ecr', { service: ec2.InterfaceVpcEndpointAwsService.ECR });
+    const scope = new Construct(stack, 'Cluster');
+    warnMissingPrivateEndpoints(scope, vpc, endpointsNodesNeed(true, false));
+    expect(warnings(scope)).toEqual([
+      'the VPC Test/Vpc has no internet route and no VPC endpoint for ecr.api, ecr.dkr, eks-auth, which nodes need to join and pull images ' +
+      "(docs.aws.amazon.com/eks/latest/userguide/private-clusters.html): build it with CustomerVpc's privateCluster: true, add the endpoints, " +
+      'or acknowledge this warning if the VPC reaches them another way [ack: cdk-eks-architecture:private-cluster-endpoints]',
+    ]);
+    const complete = new Construct(stack, 'Complete');
+    warnMissingPrivateEndpoints(complete, vpc, ['ec2', 's3']);
+    const imported = new Construct(stack, 'Imported');
+    warnMissingPrivateEndpoints(imported, ec2.Vpc.fromVpcAttributes(stack, 'Theirs', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }), ['ec2']);
+    expect([...warnings(complete), ...warnings(imported)]).toEqual([]);
   });
 });
