@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', 'coverage/**', '**/*.js', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'dist/**', '.stryker-tmp/**', 'reports/**', 'cdk.out/**', 'coverage/**', '**/*.js', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -7,6 +7,8 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { ADDON_VERSIONS, addonVersionProblem } from '../private/addon-versions';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { claimAddon } from '../private/app-registry';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 
@@ -283,7 +285,11 @@ export class CoreAddons extends Construct {
         'set vpcCni.enabled: false (keep the Pod Identity agent, which other Pod Identity roles need) and install the VPC CNI ' +
         'yourself with a role that has the IPv6 CNI policy (docs/ADDONS.md)');
     }
+    for (const p of plans.filter(isInstalled)) {
+      claimAddon(errors, this, cluster, p.addonName);
+    }
     errors.throwIfAny();
+    checkTagsAtSynth(this);
 
     // Children
     const addons: Record<string, eks.CfnAddon> = {};

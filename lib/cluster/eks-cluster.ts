@@ -16,14 +16,19 @@ import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-manag
 import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
 import { acknowledge } from '../private/acknowledge';
 import { checkEgressMode, checkSupportType, componentConfigs, rollbackConfig } from '../private/control-plane';
+import { accountRegionKey, claim } from '../private/app-registry';
+import { checkPrincipalArns, checkPublicAccessCidrs, warnExplicitName, warnKubectlSkew, warnNoClusterAdmin } from '../private/cluster-rules';
 import { cidrsOverlap, cidrWithin, isIpv4Cidr, literalVpcCidr } from '../private/cidr';
 import { checkVpcEndpoints, KUBECTL_PROVIDER_ENDPOINTS } from '../private/endpoints';
 import { _ImportedEksCluster } from '../private/imported-eks-cluster';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { dropDependenciesOn, warnIfDestroyed } from '../private/lifecycle';
+import { checkEncryptionKey } from '../private/kms-rules';
 import { logsEncryptionKey } from '../private/logs-key';
+import { endpointsNodesNeed, warnMissingPrivateEndpoints } from '../private/network-rules';
 import { PropErrors } from '../private/prop-errors';
 import { checkSpansTwoAzs, isIsolatedOnly, privateSubnetSelection, selectSubnetsOrNone } from '../private/subnets';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { EbsCsiStorage, EbsCsiStorageOptions } from '../storage/ebs-csi-storage';
 import { EfsCsiStorage, EfsCsiStorageOptions } from '../storage/efs-csi-storage';
 import { FsxLustreCsiStorage, FsxLustreCsiStorageOptions } from '../storage/fsx-lustre-csi-storage';
@@ -430,8 +435,21 @@ export class EksCluster extends Construct implements IEksCluster {
     const rollback = rollbackConfig(errors, props.versionRollbackTimeout);
     checkKnownKeys(errors, props.controlPlaneComponents ?? {}, COMPONENT_KEYS, 'EksCluster.controlPlaneComponents');
     const components = componentConfigs(errors, props.controlPlaneComponents);
+    checkPrincipalArns(errors, 'clusterAdminPrincipalArns', props.clusterAdminPrincipalArns ?? []);
+    checkEncryptionKey(errors, this, 'encryptionKey', props.encryptionKey);
+    claim(errors, this, accountRegionKey(this), { prop: 'clusterName', what: 'cluster name', where: 'in the same account and Region' }, clusterName);
     errors.throwIfAny();
     warnIfDestroyed(this, props.removalPolicy, 'the cluster (etcd: every Kubernetes object), its encryption key and its control-plane logs');
+    warnNoClusterAdmin(this, props.clusterAdminPrincipalArns);
+    warnKubectlSkew(this, props.kubectlLayer, version.version);
+    warnExplicitName(this, 'clusterName', props.clusterName, 'cluster');
+    checkTagsAtSynth(this);
+    if (isolated) {
+      // At synth, once every endpoint of the VPC has been added.
+      const needed = endpointsNodesNeed(nodeMode.type === NodeModeType.MANAGED || nodeMode.type === NodeModeType.SELF_MANAGED,
+        nodeMode.type === NodeModeType.FARGATE);
+      this.node.addValidation({ validate: () => { warnMissingPrivateEndpoints(this, props.vpc, needed); return []; } });
+    }
 
     // IRSA (Fargate) uses aws-eks-v2's native AWS::IAM::OIDCProvider, not its custom resource:
     // a feature flag on this construct's own node, read by the cluster's public getter.
@@ -737,14 +755,5 @@ function validatePublicAccess(errors: PropErrors, cidrs: string[], allowAnywhere
   if (isolated && cidrs.length > 0) {
     errors.add('publicAccessCidrs', cidrs, 'a private cluster (isolated subnets, no internet) has a private endpoint only; leave it empty');
   }
-  for (const cidr of cidrs) {
-    if (Token.isUnresolved(cidr)) {
-      continue;
-    }
-    if (!isIpv4Cidr(cidr)) {
-      errors.add('publicAccessCidrs', cidr, 'each entry must be an IPv4 CIDR block such as 203.0.113.0/24');
-    } else if (cidr === '0.0.0.0/0' && !allowAnywhere) {
-      errors.add('publicAccessCidrs', cidr, 'opens the API endpoint to the whole internet; list your own CIDRs, or set allowPublicEndpointFromAnywhere: true');
-    }
-  }
+  checkPublicAccessCidrs(errors, cidrs, allowAnywhere);
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { NodeModeType } from '../compute/node-mode';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
@@ -144,6 +145,7 @@ export class WorkloadRole extends Construct {
         `STS takes a session policy of at most ${MAX_SESSION_POLICY_CHARS} characters; narrow it, or grant less on the role instead`);
     }
     errors.throwIfAny();
+    checkTagsAtSynth(this);
 
     // Children
     const description = props.description ?? `Pods of service account ${props.namespace}/${props.serviceAccount}`;

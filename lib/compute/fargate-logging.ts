@@ -8,6 +8,7 @@ import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { warnIfDestroyed } from '../private/lifecycle';
+import { checkEncryptionKey } from '../private/kms-rules';
 import { logsEncryptionKey } from '../private/logs-key';
 import { PropErrors } from '../private/prop-errors';
 
@@ -73,6 +74,7 @@ export class FargateLogging extends Construct {
     const errors = new PropErrors(this, 'FargateLogging');
     checkKnownKeys(errors, props, PROPS_KEYS, 'FargateLogging');
     checkKubectlProvider(errors, props.cluster.kubectlProvider, 'Fargate logging, a Kubernetes ConfigMap,');
+    checkEncryptionKey(errors, this, 'logEncryptionKey', props.logEncryptionKey);
     errors.throwIfAny();
     warnIfDestroyed(this, props.logRemovalPolicy, 'the Fargate container log group and its key');
 

@@ -4,8 +4,10 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
+import { claim, clusterOwnerKey } from '../private/app-registry';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { WARN_FARGATE_PROFILE_NAME, warnIfNamed } from '../private/lifecycle';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel } from '../private/kubernetes-names';
 import { attachManagedPolicies, checkLabels, checkPrivateSubnets } from '../private/node-common';
 import { PropErrors } from '../private/prop-errors';
@@ -50,6 +52,7 @@ export interface FargateProfileProps extends FargateProfileOptions {
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
+const SELECTOR_KEYS = optionKeys<eks.Selector>({ namespace: true, labels: true });
 const PROPS_KEYS = optionKeys<FargateProfileProps>({ selectors: true, fargateProfileName: true, cluster: true, vpcSubnets: true });
 
 /**
@@ -87,8 +90,11 @@ export class FargateProfile extends Construct {
     checkSelectors(errors, selectors);
     checkProfileName(errors, props.fargateProfileName);
     const selected = checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'Fargate pods');
+    claim(errors, this, clusterOwnerKey(eksCluster), { prop: 'fargateProfileName', what: 'Fargate profile name', where: 'on this cluster' },
+      props.fargateProfileName);
     errors.throwIfAny();
     warnIfNamed(this, WARN_FARGATE_PROFILE_NAME, 'fargateProfileName', props.fargateProfileName);
+    checkTagsAtSynth(this);
 
     // Children
     const stack = Stack.of(this);
@@ -151,6 +157,7 @@ function checkSelectors(errors: PropErrors, selectors: eks.Selector[]): void {
   errors.check(selectors.length >= 1 && selectors.length <= 5, 'selectors', `${selectors.length} selectors`,
     'a Fargate profile takes 1 to 5 selectors; add another profile for more');
   for (const [i, selector] of selectors.entries()) {
+    checkKnownKeys(errors, selector ?? {}, SELECTOR_KEYS, `selectors[${i}]`);
     const ns = selector.namespace;
     if (ns === undefined || ns === null || ns === '') {
       errors.add(`selectors[${i}].namespace`, ns, 'every selector needs a namespace');

@@ -4,15 +4,18 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
+import { claim, clusterOwnerKey } from '../private/app-registry';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { WARN_NODEGROUP_NAME, warnIfNamed } from '../private/lifecycle';
+import { warnPodIpsExceedSubnets } from '../private/network-rules';
 import {
-  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot, checkTaints,
-  createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, nodeBlockDevices, resolveAmiType,
+  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypeList, checkInstanceTypesAndAmi, checkLabels, checkMaxUnavailable, checkPrivateSubnets,
+  checkScaling, checkSpot, checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, MAX_MANAGED_INSTANCE_TYPES, nodeBlockDevices, resolveAmiType,
 } from '../private/node-common';
 import { checkUpdateStrategy, nodeRepairConfig, warmPoolConfig } from '../private/node-lifecycle';
 import { PropErrors } from '../private/prop-errors';
 import { NodegroupUpdateStrategy, NodeRepairOptions, WarmPoolOptions } from './node-lifecycle';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { NodeTaint } from './node-taint';
 
 /** Managed node groups scale to at most 1,000 nodes per EKS quota; this library caps the check there. */
@@ -219,11 +222,9 @@ export class ManagedNodeGroup extends Construct {
     const diskGib = checkDiskSize(errors, diskSize);
     checkLabels(errors, 'labels', props.labels);
     checkTaints(errors, props.taints ?? []);
-    if (!Token.isUnresolved(maxUnavailable)) {
-      errors.check(Number.isInteger(maxUnavailable) && maxUnavailable >= 1 && maxUnavailable <= 100, 'maxUnavailable', maxUnavailable,
-        'must be a whole number from 1 to 100');
-    }
-    checkPrivateSubnets(errors, 'vpcSubnets', cluster.vpc, subnets, 'managed nodes');
+    checkMaxUnavailable(errors, maxUnavailable, maxSize);
+    checkInstanceTypeList(errors, this, instanceTypes, MAX_MANAGED_INSTANCE_TYPES, props.amiType !== undefined);
+    const nodeSubnets = checkPrivateSubnets(errors, 'vpcSubnets', cluster.vpc, subnets, 'managed nodes');
     if (props.nodegroupName !== undefined && !Token.isUnresolved(props.nodegroupName)) {
       errors.check(/^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$/.test(props.nodegroupName), 'nodegroupName', props.nodegroupName,
         'must be 1 to 63 characters: a letter or digit, then letters, digits, hyphens and underscores');
@@ -233,8 +234,11 @@ export class ManagedNodeGroup extends Construct {
     const warmPool = warmPoolConfig(errors, props.warmPool, {
       desiredSize, maxSize, bottlerocket: isBottlerocket(amiType), spot: capacityType === eks.CapacityType.SPOT,
     });
+    claim(errors, this, clusterOwnerKey(cluster), { prop: 'nodegroupName', what: 'node group name', where: 'on this cluster' }, props.nodegroupName);
     errors.throwIfAny();
     warnIfNamed(this, WARN_NODEGROUP_NAME, 'nodegroupName', props.nodegroupName);
+    warnPodIpsExceedSubnets(this, nodeSubnets, instanceTypes, maxSize);
+    checkTagsAtSynth(this);
 
     // Children
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Nodes of the EKS managed node group ${this.node.path}`);

@@ -9,15 +9,18 @@ import { acknowledge } from '../private/acknowledge';
 import { tryRead } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { WARN_NO_DRAIN } from '../private/lifecycle';
+import { warnPodIpsExceedSubnets } from '../private/network-rules';
 import {
-  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
-  checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, nodeBlockDevices, resolveAmiType,
+  checkDiskSize, checkEc2NodesCanJoin, checkInstanceTypeList, checkInstanceTypesAndAmi, checkLabels, checkPrivateSubnets, checkScaling, checkSpot,
+  checkTaints, createNodeRole, DEFAULT_INSTANCE_TYPE, isBottlerocket, kubernetesTaintEffect, MAX_SELF_MANAGED_INSTANCE_TYPES, nodeBlockDevices,
+  resolveAmiType,
 } from '../private/node-common';
 import { isPrivateEcrOci } from '../private/endpoints';
 import { _NodeTerminationHandler, NTH_CHART_VERSION, NTH_IMAGE, NTH_MANAGED_TAG } from '../private/node-termination-handler';
 import { isIsolatedOnly } from '../private/subnets';
 import type { IImageCache } from '../network/image-cache';
 import { PropErrors } from '../private/prop-errors';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { NodeTaint } from './node-taint';
 
 /** The AMI types self-managed nodes can run, each with the public SSM parameter of its EKS-optimized AMI. */
@@ -287,7 +290,8 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
       errors.check(tryRead(read) !== undefined, 'cluster', cluster.node.path,
         `self-managed nodes need the cluster's ${attribute}: pass it to eks.Cluster.fromClusterAttributes`);
     }
-    checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'self-managed nodes');
+    checkInstanceTypeList(errors, this, instanceTypes, MAX_SELF_MANAGED_INSTANCE_TYPES, props.amiType !== undefined);
+    const nodeSubnets = checkPrivateSubnets(errors, 'vpcSubnets', eksCluster.vpc, subnets, 'self-managed nodes');
     errors.check(!drain || canDrain, 'drainOnTermination', true,
       "the drain is the AWS Node Termination Handler, a Helm chart, and the cluster has no kubectl provider: set EksCluster's " +
       '`kubectlLayer` (for example `new KubectlV36Layer(this, \'KubectlLayer\')`), or set drainOnTermination: false to terminate nodes without a drain');
@@ -299,6 +303,8 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
         'and an AMI roll, a scale-in or a Spot interruption terminates nodes without cordoning or draining them (PodDisruptionBudgets are ignored). ' +
         "Set EksCluster's kubectlLayer to get the drain, or set drainOnTermination: false to say you accept it.");
     }
+    warnPodIpsExceedSubnets(this, nodeSubnets, instanceTypes, maxSize);
+    checkTagsAtSynth(this);
 
     // Children
     const role = createNodeRole(this, 'NodeRole', props.attachCniPolicy ?? false, `Self-managed nodes of EKS ${this.node.path}`);

@@ -10,6 +10,8 @@ import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkVpcEndpoints, ENDPOINTS, isPrivateEcrOci, KUBECTL_PROVIDER_ENDPOINTS, VpcEndpointNeed } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
+import { claim, claimAddon, clusterOwnerKey } from '../private/app-registry';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel } from '../private/kubernetes-names';
 import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
@@ -187,7 +189,12 @@ export class AlbIngress extends Construct {
     errors.check(controllerInstalled || autoMode, 'loadBalancerController', false,
       'without the controller (outside Auto Mode) nothing would serve the IngressClass; leave AlbIngress out instead');
     checkPrivateNetwork(errors, props, cluster.vpc, controllerInstalled, isolated, chartRepository);
+    if (controllerInstalled) {
+      claimAddon(errors, this, cluster, 'aws-load-balancer-controller');
+    }
+    claim(errors, this, clusterOwnerKey(cluster), { prop: 'ingressClassName', what: 'IngressClass name', where: 'on this cluster' }, ingressClassName);
     errors.throwIfAny();
+    checkTagsAtSynth(this);
     this.node.addValidation({ validate: () => checkSubnetTags(this, cluster.vpc) });
     const needs: VpcEndpointNeed[] = [...KUBECTL_PROVIDER_ENDPOINTS];
     if (controllerInstalled) {

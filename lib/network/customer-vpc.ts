@@ -9,6 +9,9 @@ import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { interfaceService, PRIVATE_CLUSTER_ENDPOINTS } from '../private/endpoints';
 import { applyRemovalPolicyUnder, warnIfDestroyed } from '../private/lifecycle';
 import { logsEncryptionKey } from '../private/logs-key';
+import { checkEncryptionKey } from '../private/kms-rules';
+import { checkAvailabilityZoneNames } from '../private/network-rules';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkSpansTwoAzs, INTERNAL_ELB_TAG, isIsolatedOnly, PUBLIC_ELB_TAG } from '../private/subnets';
 
 /**
@@ -155,12 +158,19 @@ export class CustomerVpc extends Construct {
       errors.check(given.length === 0, 'vpc', 'an existing VPC', `cannot be combined with props that create a VPC (${given.join(', ')}); pass one or the other`);
       checkExistingVpc(errors, props.vpc);
     } else {
+      // These decide the subnet layout at synth, so a token cannot work.
+      for (const prop of ['maxAzs', 'natGateways', 'cidr', 'availabilityZones'] as const) {
+        errors.check(!Token.isUnresolved(props[prop]), prop, 'a token', `lays out the subnets at synth, so it must be a literal value${
+          prop === 'availabilityZones' ? ' (a list of names; each name may be a token such as Fn.select(0, Fn.getAzs()))' : ''}`);
+      }
       checkIntRange(errors, 'maxAzs', props.maxAzs, 2, 6);
-      if (props.availabilityZones) {
+      if (props.availabilityZones && !Token.isUnresolved(props.availabilityZones)) {
         const azs = props.availabilityZones;
         errors.check(azs.length >= 2, 'availabilityZones', azs, 'EKS needs subnets in at least 2 Availability Zones');
         errors.check(new Set(azs).size === azs.length, 'availabilityZones', azs, 'each Availability Zone may be listed once');
+        checkAvailabilityZoneNames(errors, this, 'availabilityZones', azs);
       }
+      checkEncryptionKey(errors, this, 'flowLogEncryptionKey', props.flowLogEncryptionKey);
       if (props.cidr !== undefined && !Token.isUnresolved(props.cidr)) {
         const prefix = Number(props.cidr.split('/')[1]);
         errors.check(isIpv4Cidr(props.cidr) && prefix >= 16 && prefix <= 20, 'cidr', props.cidr, 'must be an IPv4 CIDR block from /16 to /20 (pods take VPC addresses)');
@@ -168,13 +178,14 @@ export class CustomerVpc extends Construct {
       const azCount = props.availabilityZones?.length ?? maxAzs;
       if (privateCluster) {
         errors.check(props.natGateways === undefined, 'natGateways', props.natGateways, 'a private cluster has no NAT gateways; leave it unset');
-      } else {
+      } else if (!Token.isUnresolved(azCount)) {
         checkIntRange(errors, 'natGateways', props.natGateways, 1, azCount);
         errors.check(props.additionalInterfaceEndpoints === undefined, 'additionalInterfaceEndpoints', 'endpoints',
           'only a private cluster (privateCluster: true) gets VPC endpoints; set privateCluster, or add endpoints to the VPC yourself');
       }
     }
     errors.throwIfAny();
+    checkTagsAtSynth(this);
 
     this.privateCluster = props.vpc ? isIsolatedOnly(props.vpc) : privateCluster;
     this.vpcSubnets = { subnetType: this.privateCluster ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };

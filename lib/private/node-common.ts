@@ -10,10 +10,11 @@ import { NodeModeType } from '../compute/node-mode';
 import type { NodeTaint } from '../compute/node-taint';
 import type { SelfManagedNodesOptions } from '../compute/self-managed-nodes';
 import { acknowledge } from './acknowledge';
-import { optionKeys } from './known-keys';
+import { checkKnownKeys, optionKeys } from './known-keys';
 import { isDnsSubdomain } from './kubernetes-names';
 import { PropErrors } from './prop-errors';
 import { checkSpansTwoAzs, selectSubnetsOrNone } from './subnets';
+import { warn } from './warnings';
 
 // Internal helpers shared by the node constructs. Not exported from lib/index.ts.
 
@@ -133,11 +134,48 @@ export function checkScaling(errors: PropErrors, minSize: number, desiredSize: n
   }
 }
 
-/** Spot capacity needs several instance types so one pool's interruption does not take every node. */
+/** Spot capacity needs several instance types so one pool's interruption does not take every node: distinct ones, tokens counted as distinct. */
 export function checkSpot(errors: PropErrors, spot: boolean, instanceTypes: ec2.InstanceType[]): void {
   if (spot) {
-    errors.check(instanceTypes.length >= 2, 'instanceTypes', instanceTypes.map(String),
-      'spot capacity needs at least 2 instance types (of one architecture) so an interruption in one Spot pool does not drain every node');
+    const names = instanceTypes.map(String);
+    const distinct = new Set(names.filter((n) => !Token.isUnresolved(n))).size + names.filter((n) => Token.isUnresolved(n)).length;
+    errors.check(distinct >= 2, 'instanceTypes', names,
+      'spot capacity needs at least 2 instance types (different ones, of one architecture) so an interruption in one Spot pool does not drain every node');
+  }
+}
+
+/**
+ * The most instance types a node group takes: 20 for a managed node group (EKS CreateNodegroup
+ * `instanceTypes`), 40 for self-managed nodes (the Auto Scaling group's launch template overrides).
+ */
+export const MAX_MANAGED_INSTANCE_TYPES = 20;
+export const MAX_SELF_MANAGED_INSTANCE_TYPES = 40;
+
+/**
+ * The instance type list: at most `max` entries; literal unless `amiType` is given (the instance
+ * types pick the AMI's architecture at synth); a warning when one is listed twice.
+ */
+export function checkInstanceTypeList(errors: PropErrors, scope: Construct, instanceTypes: ec2.InstanceType[], max: number, amiTypeGiven: boolean): void {
+  const names = instanceTypes.map(String);
+  errors.check(names.length <= max, 'instanceTypes', `${names.length} instance types`, `a node group of this kind takes at most ${max} instance types`);
+  errors.check(amiTypeGiven || !names.some((n) => Token.isUnresolved(n)), 'instanceTypes', 'a token',
+    'the instance types pick the AMI architecture at synth, so they must be literal; or set amiType, and the instance types may be tokens');
+  const duplicates = [...new Set(names.filter((n, i) => !Token.isUnresolved(n) && names.indexOf(n) !== i))];
+  if (duplicates.length > 0) {
+    warn(scope, 'duplicate-instance-types', `instanceTypes lists ${duplicates.join(', ')} more than once: the copies add no capacity pool ` +
+      '(on Spot, no protection from an interruption); list each instance type once');
+  }
+}
+
+/** `maxUnavailable` of a managed node group: 1 to 100 nodes (EKS NodegroupUpdateConfig), and not more than the group's maxSize. Tokens pass. */
+export function checkMaxUnavailable(errors: PropErrors, maxUnavailable: number, maxSize: number): void {
+  if (Token.isUnresolved(maxUnavailable)) {
+    return;
+  }
+  errors.check(Number.isInteger(maxUnavailable) && maxUnavailable >= 1 && maxUnavailable <= 100, 'maxUnavailable', maxUnavailable,
+    'must be a whole number from 1 to 100');
+  if (!Token.isUnresolved(maxSize)) {
+    errors.check(maxUnavailable <= maxSize, 'maxUnavailable', maxUnavailable, `must not exceed maxSize (${maxSize}): EKS refuses an update configuration larger than the group`);
   }
 }
 
@@ -200,12 +238,14 @@ export function checkLabels(errors: PropErrors, prop: string, labels: { [key: st
   }
 }
 
+const TAINT_KEYS = optionKeys<NodeTaint>({ key: true, value: true, effect: true });
 const TAINT_EFFECTS: readonly string[] = [eks.TaintEffect.NO_SCHEDULE, eks.TaintEffect.PREFER_NO_SCHEDULE, eks.TaintEffect.NO_EXECUTE];
 
 /** Taint keys, values and effects. Tokens pass. */
 export function checkTaints(errors: PropErrors, taints: NodeTaint[]): void {
   errors.check(taints.length <= 50, 'taints', `${taints.length} taints`, 'a node group takes at most 50 taints');
-  for (const taint of taints) {
+  for (const [i, taint] of taints.entries()) {
+    checkKnownKeys(errors, taint ?? {}, TAINT_KEYS, `taints[${i}]`);
     if (!Token.isUnresolved(taint.key)) {
       const problem = keyProblem(taint.key ?? '');
       if (problem) {

@@ -9,6 +9,7 @@ import { IConstruct } from 'constructs';
  */
 export class PropErrors {
   private readonly problems: string[] = [];
+  private readonly onValid: Array<() => void> = [];
 
   public constructor(private readonly scope: IConstruct, private readonly constructName: string) {}
 
@@ -29,9 +30,15 @@ export class PropErrors {
     return this.problems.length > 0;
   }
 
-  /** Throws one error that lists every problem, if there is any. */
+  /** Runs `action` when `throwIfAny` finds no problem: for what only a valid construct may record (a name it claims). */
+  public whenValid(action: () => void): void {
+    this.onValid.push(action);
+  }
+
+  /** Throws one error that lists every problem, if there is any; else runs the `whenValid` actions. */
   public throwIfAny(): void {
     if (this.problems.length === 0) {
+      this.onValid.splice(0).forEach((action) => action());
       return;
     }
     throw new Error(

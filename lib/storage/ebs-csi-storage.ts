@@ -9,6 +9,9 @@ import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { warnIfDestroyed } from '../private/lifecycle';
+import { claimAddon } from '../private/app-registry';
+import { checkEncryptionKey } from '../private/kms-rules';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -241,8 +244,13 @@ export class EbsCsiStorage extends Construct {
       addonVersion = csiAddonVersion(errors, EBS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
     }
     checkKubectlProvider(errors, cluster.kubectlProvider, 'The StorageClass (a Kubernetes manifest)');
+    checkEncryptionKey(errors, this, 'encryptionKey', props.encryptionKey);
+    if (addonVersion !== undefined) {
+      claimAddon(errors, this, cluster, EBS_CSI_ADDON_NAME);
+    }
     errors.throwIfAny();
     warnIfDestroyed(this, props.removalPolicy, 'the EBS volume key (volumes encrypted with it become unreadable once it is deleted)');
+    checkTagsAtSynth(this);
 
     // Children
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'VolumeKey', {

@@ -12,6 +12,9 @@ import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkVpcEndpoints, ENDPOINTS } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { warnIfDestroyed } from '../private/lifecycle';
+import { claimAddon, claimVolumeName } from '../private/app-registry';
+import { checkEncryptionKey } from '../private/kms-rules';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -318,7 +321,9 @@ export class EfsCsiStorage extends Construct {
       }
     } else {
       addonVersion = csiAddonVersion(errors, EFS_CSI_ADDON_NAME, props.addonVersion, cluster.kubernetesVersion.version);
+      claimAddon(errors, this, cluster, EFS_CSI_ADDON_NAME);
     }
+    checkEncryptionKey(errors, this, 'encryptionKey', props.encryptionKey);
     errors.throwIfAny();
     if (dynamicProvisioning) {
       // The driver's controller creates an access point per claim through the EFS API.
@@ -327,6 +332,7 @@ export class EfsCsiStorage extends Construct {
       });
     }
     warnIfDestroyed(this, props.removalPolicy, 'the EFS file system (every volume on it) and its key');
+    checkTagsAtSynth(this);
 
     // Children (the key, file system, mount targets and their security group wait for no node)
     let fileSystem: efs.IFileSystem;
@@ -455,6 +461,7 @@ export class EfsCsiStorage extends Construct {
     checkIntRange(errors, 'gid', options.gid, 0, MAX_POSIX_ID);
     checkPermissions(errors, 'permissions', permissions);
     checkKubectlProvider(errors, this.cluster.kubectlProvider, 'The PersistentVolume (a Kubernetes manifest)');
+    claimVolumeName(errors, scope, this.cluster, options.name);
     errors.throwIfAny();
 
     const accessPoint = new efs.AccessPoint(scope, 'AccessPoint', {

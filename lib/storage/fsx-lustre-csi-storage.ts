@@ -9,6 +9,9 @@ import { NodeModeType } from '../compute/node-mode';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { warnIfDestroyed } from '../private/lifecycle';
+import { claimAddon, claimVolumeName } from '../private/app-registry';
+import { checkEncryptionKey } from '../private/kms-rules';
+import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
@@ -193,8 +196,13 @@ export class FsxLustreCsiStorage extends Construct {
       'or state vpcSubnets in EksCluster.fromCluster()');
     errors.check(clients.length > 0, 'cluster', 'a cluster with no nodeSecurityGroups',
       'Lustre traffic is allowed with the security groups node traffic comes from: state nodeSecurityGroups in EksCluster.fromCluster()');
+    checkEncryptionKey(errors, this, 'encryptionKey', props.encryptionKey);
+    if (addonVersion !== undefined) {
+      claimAddon(errors, this, cluster, FSX_CSI_ADDON_NAME);
+    }
     errors.throwIfAny();
     warnIfDestroyed(this, props.removalPolicy, 'the FSx for Lustre file system and its key');
+    checkTagsAtSynth(this);
 
     // Children (the key, security group and file system wait for no node)
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'FileSystemKey', {
@@ -288,6 +296,7 @@ export class FsxLustreCsiStorage extends Construct {
     checkObjectName(errors, 'name', options.name);
     checkDnsLabel(errors, 'namespace', namespace);
     checkKubectlProvider(errors, this.cluster.kubectlProvider, 'The PersistentVolume (a Kubernetes manifest)');
+    claimVolumeName(errors, scope, this.cluster, options.name);
     errors.throwIfAny();
 
     const storage = `${Token.isUnresolved(this.capacityGiB) ? Token.asString(this.capacityGiB) : this.capacityGiB}Gi`;

@@ -92,7 +92,9 @@ describe('with RemovalPolicy.DESTROY everything goes, with a warning per statefu
     const cluster = new EksCluster(s, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(s, 'Kubectl') });
     new EbsCsiStorage(s, 'Ebs', { cluster, removalPolicy: RemovalPolicy.DESTROY });
     new EfsCsiStorage(s, 'Efs', { cluster, removalPolicy: RemovalPolicy.DESTROY });
-    new EfsCsiStorage(s, 'Kept', { cluster });
+    // One EFS driver per cluster: the kept file system belongs to a second cluster.
+    const other = new EksCluster(s, 'Other', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(s, 'OtherKubectl') });
+    new EfsCsiStorage(s, 'Kept', { cluster: other });
     const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('removalPolicy is DESTROY'));
     expect(warnings.map((w) => w.id).sort()).toEqual(['/Test/Ebs', '/Test/Efs']);
   });
