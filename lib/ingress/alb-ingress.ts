@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
-import { acknowledge } from '../private/acknowledge';
+import { acknowledge, acknowledgeInPacks, findingEnv, HIPAA, NIST, PCI } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkDnsLabel } from '../private/kubernetes-names';
@@ -268,7 +268,10 @@ function checkSubnetTags(scope: Construct, vpc: ec2.IVpc): string[] {
 
 /** One acknowledgement per IAM5 finding of the controller policy, each with its reason. */
 function acknowledgeControllerPolicy(policy: iam.Policy): void {
-  const arn = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+  // As cdk-nag renders the policy of this stack: `<AWS::Region>` when environment-agnostic, the
+  // literal region when the stack has one, so the acknowledgements hold in every app.
+  const { partition, region, account } = findingEnv(policy);
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
   const findings: Array<[string, string]> = [
     ['*', "The AWS Load Balancer Controller's published policy: Describe/Get reads, APIs that take no resource ARN (ec2:CreateSecurityGroup, elasticloadbalancing:CreateListener/CreateRule), and writes limited by the elbv2.k8s.aws/cluster tag conditions; load balancers are created at run time, so their ARNs are not known at deploy time."],
     [arn('ec2', 'security-group/*'), 'Tags only security groups the controller created: the statements require the elbv2.k8s.aws/cluster request or resource tag; scoped to this account and region.'],
@@ -283,4 +286,6 @@ function acknowledgeControllerPolicy(policy: iam.Policy): void {
   for (const [resource, reason] of findings) {
     acknowledge(policy, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
   }
+  acknowledgeInPacks(policy, [NIST, HIPAA, PCI], 'IAMNoInlinePolicy',
+    "The controller's policy is attached to its one role and versioned with the chart release it is generated for (LOAD_BALANCER_CONTROLLER_VERSION); it stays an iam.Policy, the type of AlbIngress.controllerPolicy, until that public field can change type in a breaking release.");
 }

@@ -35,13 +35,13 @@ export const SUPPORTED_AMI_TYPES: readonly eks.NodegroupAmiType[] = [
 /** The option names of `ManagedNodeGroupOptions` (what `NodeMode.managed()` takes), to catch options of another mode. */
 export const MANAGED_NODE_GROUP_OPTION_KEYS = optionKeys<ManagedNodeGroupOptions>({
   nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
-  diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
+  diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true, detailedMonitoring: true,
 });
 
 /** The option names of `SelfManagedNodesOptions` (what `NodeMode.selfManaged()` takes). */
 export const SELF_MANAGED_NODES_OPTION_KEYS = optionKeys<SelfManagedNodesOptions>({
   instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
-  labels: true, taints: true, maxBatchSize: true,
+  labels: true, taints: true, maxBatchSize: true, detailedMonitoring: true,
 });
 
 /** The option names of `FargateProfileOptions`. */

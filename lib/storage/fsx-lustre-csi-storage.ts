@@ -9,6 +9,7 @@ import { NodeModeType } from '../compute/node-mode';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
+import { limitGrantsToAwsServices } from '../private/key-policy';
 import { PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
 import { selectSubnetsOrNone } from '../private/subnets';
@@ -200,6 +201,9 @@ export class FsxLustreCsiStorage extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    if (!props.encryptionKey) {
+      limitGrantsToAwsServices(encryptionKey);
+    }
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       // Kept word for word: a security group's description is create-only, so a new text would replace it.
