@@ -6,7 +6,12 @@ import { IConstruct } from 'constructs';
  * reviewer can check. One id per call: `RuleId` or `RuleId[FindingId]`.
  */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id, reason });
+  // Once per construct: a stack-level singleton may be acknowledged by every construct that uses it.
+  const recorded = scope.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    && Object.keys(m.data ?? {}).some((key) => key === id || key.endsWith(`::${id}`)));
+  if (!recorded) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
@@ -69,13 +70,14 @@ function plugin(app: App, pack: Pack): IPolicyValidationPlugin {
 }
 
 /**
- * Runs `packs` (all by default) in one synth of the app of `stack` and returns every finding that
+ * Runs `packs` (all by default) in one synth of the app of `scope`, over every stack in it (the
+ * Guard rules' cfn-guard process starts once for all templates), and returns every finding that
  * was not acknowledged, errors and warnings alike. A Control Tower finding the Guard plugin cannot
  * place on a resource has path `''`: it cannot be acknowledged, so it always counts. The one place
  * tests talk to cdk-nag and the Guard plugin. Once per app: the plugins stay registered on it.
  */
-export function complianceFindings(stack: Stack, packs: readonly Pack[] = PACKS): Finding[] {
-  const app = stack.node.root as App;
+export function complianceFindings(scope: IConstruct, packs: readonly Pack[] = PACKS): Finding[] {
+  const app = scope.node.root as App;
   Validations.of(app).addPlugins(...packs.map((p) => plugin(app, p)));
   const silence = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   const silenceLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -95,6 +97,10 @@ export function complianceFindings(stack: Stack, packs: readonly Pack[] = PACKS)
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   const findings: Finding[] = [];
   for (const r of report.pluginReports ?? []) {
+    if (r.metadata?.error) {
+      // A plugin that crashed (say, cfn-guard could not run) checked nothing: that is no pass.
+      throw new Error(String(r.metadata.error));
+    }
     for (const v of r.violations ?? []) {
       for (const c of v.violatingConstructs ?? []) {
         findings.push({ plugin: r.pluginName, rule: v.ruleName, path: c.constructPath ?? '', severity: v.severity });
