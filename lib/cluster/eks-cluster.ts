@@ -14,7 +14,7 @@ import { ManagedNodeGroup, ManagedNodeGroupOptions } from '../compute/managed-no
 import { NodeCapacity, NodeMode, NodeModeType } from '../compute/node-mode';
 import { SelfManagedNodes, SelfManagedNodesOptions } from '../compute/self-managed-nodes';
 import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
-import { acknowledge } from '../private/acknowledge';
+import { acknowledge, acknowledgeInPacks, HIPAA, NIST, PCI } from '../private/acknowledge';
 import { checkEgressMode, checkSupportType, componentConfigs, rollbackConfig } from '../private/control-plane';
 import { accountRegionKey, claim } from '../private/app-registry';
 import { checkPrincipalArns, checkPublicAccessCidrs, warnExplicitName, warnKubectlSkew, warnNoClusterAdmin } from '../private/cluster-rules';
@@ -467,23 +467,33 @@ export class EksCluster extends Construct implements IEksCluster {
       removalPolicy,
     });
 
+    // A customer managed policy, not an inline one (the NIST, HIPAA and PCI packs' IAMNoInlinePolicy):
+    // the role is created with it, so the permission exists before the cluster is created with the key.
+    const secretsEncryptionPolicy = new iam.ManagedPolicy(this, 'SecretsEncryptionPolicy', {
+      description: `Lets EKS cluster ${clusterName} envelope-encrypt its secrets with its KMS key`,
+      statements: [new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
+        resources: [encryptionKey.keyArn],
+      })],
+    });
     const role = new iam.Role(this, 'ClusterRole', {
       assumedBy: new iam.ServicePrincipal('eks.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSClusterPolicy')],
-      // Inline, so the permission exists before the cluster is created with the key.
-      inlinePolicies: {
-        SecretsEncryption: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({
-            actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
-            resources: [encryptionKey.keyArn],
-          })],
-        }),
-      },
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSClusterPolicy'), secretsEncryptionPolicy],
     });
 
     const endpointAccess = endpointPrivateOnly
       ? eks.EndpointAccess.PRIVATE
       : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...publicAccessCidrs);
+
+    // The kubectl provider's Lambdas run in the node subnets with a security group of their own
+    // (not the EKS-created cluster security group), which may reach the API endpoint: the AWS
+    // Control Tower proactive control CT.LAMBDA.PR.3 reads a Lambda function's security groups off
+    // the template, and accepts only AWS::EC2::SecurityGroup resources there.
+    const kubectlSecurityGroup = props.kubectlLayer ? new ec2.SecurityGroup(this, 'KubectlProviderSecurityGroup', {
+      vpc: props.vpc,
+      description: 'kubectl provider Lambdas of an EKS cluster: reach the private API endpoint, Helm repositories and AWS APIs',
+      allowAllOutbound: true,
+    }) : undefined;
 
     const cluster = new eks.Cluster(this, 'Cluster', {
       ...nodeMode._prepareCluster(this),
@@ -499,7 +509,7 @@ export class EksCluster extends Construct implements IEksCluster {
       bootstrapClusterCreatorAdminPermissions: false,
       // The core add-ons are EKS managed add-ons (CoreAddons); no unmanaged copies beside them.
       bootstrapSelfManagedAddons: false,
-      kubectlProviderOptions: props.kubectlLayer ? { kubectlLayer: props.kubectlLayer } : undefined,
+      kubectlProviderOptions: props.kubectlLayer ? { kubectlLayer: props.kubectlLayer, securityGroups: [kubectlSecurityGroup!] } : undefined,
       controlPlaneScalingTier: scalingTier,
     });
     const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
@@ -519,12 +529,26 @@ export class EksCluster extends Construct implements IEksCluster {
     // What a retained cluster needs to keep running stays with it: its role, its control-plane
     // security group and the admins' access entries (the key and log group got the policy above).
     role.applyRemovalPolicy(removalPolicy);
+    // The kept cluster still decrypts its secrets through the role's managed policy.
+    secretsEncryptionPolicy.applyRemovalPolicy(removalPolicy);
     (cluster.node.tryFindChild('ControlPlaneSecurityGroup') as ec2.SecurityGroup | undefined)?.applyRemovalPolicy(removalPolicy);
     // aws-eks-v2 makes the control plane wait for the whole VPC (NAT gateways, routes, flow logs);
     // it needs only its subnets, which it references. What needs egress waits for the VPC instead:
     // the capacity (below, registerCapacity) and the kubectl provider (aws-eks-v2 does that).
     dropDependenciesOn(cfnCluster, props.vpc);
     this.capacityReady.add(props.vpc);
+
+    if (kubectlSecurityGroup) {
+      const apiFromKubectl = new ec2.CfnSecurityGroupIngress(this, 'ApiFromKubectlProvider', {
+        groupId: cluster.clusterSecurityGroupId,
+        sourceSecurityGroupId: kubectlSecurityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: 'kubectl provider Lambdas to the private API endpoint',
+      });
+      cluster.node.findChild('KubectlProvider').node.addDependency(apiFromKubectl);
+    }
 
     for (const [i, arn] of (props.clusterAdminPrincipalArns ?? []).entries()) {
       cluster.grantClusterAdmin(`ClusterAdmin${i}`, arn).applyRemovalPolicy(removalPolicy);
@@ -689,6 +713,15 @@ export class EksCluster extends Construct implements IEksCluster {
       'The provider framework may invoke every version of its own kubectl handler (the function ARN with :*); scoped to that one function.');
     acknowledge(handler, 'AwsSolutions-L1',
       'aws-eks-v2 pins the kubectl handler runtime to the one its kubectl and Helm layers are built for; a newer runtime is not ours to choose.');
+    const onEvent = provider.node.findChild('Provider').node.findChild('framework-onEvent');
+    for (const [fn, what] of [[handler, 'kubectl handler'], [onEvent, 'provider framework onEvent Lambda']] as const) {
+      acknowledgeInPacks(fn.node.findChild('ServiceRole').node.findChild('DefaultPolicy'), [NIST, HIPAA, PCI], 'IAMNoInlinePolicy',
+        `aws-eks-v2 writes the policy of its ${what}'s role inline (aws-cdk-lib's Function); its statements are scoped to this cluster and provider.`);
+      acknowledgeInPacks(fn, [NIST, HIPAA], 'LambdaConcurrency',
+        `The ${what} of aws-eks-v2 runs only while CloudFormation deploys this stack's Kubernetes resources; reserving concurrency for it would take capacity from the account's other functions for nothing.`);
+      acknowledgeInPacks(fn, [NIST, HIPAA], 'LambdaDLQ',
+        `The ${what} of aws-eks-v2 serves CloudFormation custom resources: a failed event fails the stack operation and is reported there, so a dead-letter queue would hold nothing to act on.`);
+    }
   }
 }
 

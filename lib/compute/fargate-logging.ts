@@ -63,6 +63,7 @@ export class FargateLogging extends Construct {
   public readonly encryptionKey: kms.IKey;
 
   private readonly grantedRoles: iam.IRole[] = [];
+  private writePolicy?: iam.ManagedPolicy;
 
   public constructor(scope: Construct, id: string, props: FargateLoggingProps) {
     super(scope, id);
@@ -153,9 +154,15 @@ export class FargateLogging extends Construct {
       return;
     }
     this.grantedRoles.push(role);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    // One customer managed policy for every role, not inline statements (the NIST, HIPAA and PCI
+    // packs' IAMNoInlinePolicy).
+    this.writePolicy ??= new iam.ManagedPolicy(this, 'WritePolicy', {
+      description: `Lets Fargate pod execution roles write container logs to the log group of ${this.node.path}`,
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      })],
+    });
+    this.writePolicy.attachToRole(role);
   }
 }

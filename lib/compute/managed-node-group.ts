@@ -136,6 +136,16 @@ export interface ManagedNodeGroupOptions {
    * @default - no warm pool
    */
   readonly warmPool?: WarmPoolOptions;
+
+  /**
+   * Detailed (1-minute) CloudWatch monitoring of the nodes' EC2 metrics, set in their launch
+   * template. On by default, as the AWS Control Tower proactive control CT.EC2.PR.10 requires;
+   * turn it off to save its per-instance CloudWatch charge when node metrics come from elsewhere
+   * (Prometheus, Container Insights).
+   *
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
 }
 
 /** Props of {@link ManagedNodeGroup}. */
@@ -168,7 +178,7 @@ export interface ManagedNodeGroupProps extends ManagedNodeGroupOptions {
 const PROPS_KEYS = optionKeys<ManagedNodeGroupProps>({
   nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
   diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
-  nodeRepair: true, updateStrategy: true, warmPool: true,
+  nodeRepair: true, updateStrategy: true, warmPool: true, detailedMonitoring: true,
   cluster: true, vpcSubnets: true, attachCniPolicy: true,
 });
 
@@ -250,6 +260,7 @@ export class ManagedNodeGroup extends Construct {
       httpPutResponseHopLimit: 1,
       httpEndpoint: true,
       blockDevices: nodeBlockDevices(amiType, diskGib),
+      detailedMonitoring: props.detailedMonitoring ?? true,
     });
 
     const resource = new eks.CfnNodegroup(this, 'Resource', {

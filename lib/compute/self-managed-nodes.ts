@@ -5,7 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
-import { acknowledge } from '../private/acknowledge';
+import { acknowledge, acknowledgeControlTower, acknowledgeInPacks, HIPAA, NIST, PCI } from '../private/acknowledge';
 import { tryRead } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { WARN_NO_DRAIN } from '../private/lifecycle';
@@ -167,6 +167,16 @@ export interface SelfManagedNodesOptions {
    * version, read from its public SSM parameter at every deploy (a new release rolls the nodes)
    */
   readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * Detailed (1-minute) CloudWatch monitoring of the nodes' EC2 metrics, set in their launch
+   * template. On by default, as the AWS Control Tower proactive control CT.EC2.PR.10 requires;
+   * turn it off to save its per-instance CloudWatch charge when node metrics come from elsewhere
+   * (Prometheus, Container Insights).
+   *
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
 }
 
 /** Props of {@link SelfManagedNodes}. */
@@ -209,7 +219,7 @@ export interface SelfManagedNodesProps extends SelfManagedNodesOptions {
 const PROPS_KEYS = optionKeys<SelfManagedNodesProps>({
   instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
   labels: true, taints: true, maxBatchSize: true, drainOnTermination: true, machineImage: true,
-  drainChartRepository: true, imageCache: true,
+  drainChartRepository: true, imageCache: true, detailedMonitoring: true,
   cluster: true, vpcSubnets: true, attachCniPolicy: true, podTrafficWithClusterSecurityGroup: true,
 });
 
@@ -334,6 +344,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
       httpPutResponseHopLimit: 1,
       httpEndpoint: true,
       blockDevices: nodeBlockDevices(amiType, diskGib),
+      detailedMonitoring: props.detailedMonitoring ?? true,
     });
 
     const accessEntry = new eks.AccessEntry(this, 'AccessEntry', {
@@ -371,6 +382,12 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     });
     // Nodes join only once their role has an access entry.
     autoScalingGroup.node.addDependency(accessEntry);
+    // The subnets' AZs stated too, as the AWS Control Tower proactive control CT.AUTOSCALING.PR.1
+    // reads them off the group (it does not follow VPCZoneIdentifier); left out when a subnet's AZ cannot be read.
+    const azs = subnetAvailabilityZones(eksCluster.vpc.selectSubnets(subnets).subnets);
+    if (azs) {
+      (autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = azs;
+    }
     Tags.of(autoScalingGroup).add(`kubernetes.io/cluster/${eksCluster.clusterName}`, 'owned', { applyToLaunchedInstances: true });
     if (drain) {
       // Terminations wait for a drain, launches for a Ready node: rolling updates go node by node.
@@ -397,6 +414,10 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     // Acknowledgements
     acknowledge(autoScalingGroup, 'AwsSolutions-AS3',
       'Scaling events of EKS nodes are visible in the Auto Scaling activity history and as Kubernetes node events; no SNS notification is wanted per node.');
+    if (!mixed) {
+      acknowledgeControlTower(autoScalingGroup, 'autoscaling_mixed_instances_policy_multiple_instance_types_check',
+        'One on-demand instance type (instanceTypes has one entry) runs from the launch template without a mixed instances policy; give instanceTypes two or more types for a mixed instances policy with several types.');
+    }
     if (mixed) {
       acknowledge(autoScalingGroup, 'AwsSolutions-EC26',
         'The rule reads only the group\'s LaunchTemplate property, not a MixedInstancesPolicy; the launch template it uses there encrypts every EBS volume.');
@@ -410,10 +431,15 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
    */
   private addSecurityGroupRules(nodeSg: ec2.SecurityGroup, clusterSgId: string, podTraffic: boolean): void {
     // Ports only for TCP: CloudFormation ignores them with protocol -1 (validator warning W3687).
-    const rule = (id: string, groupId: string, sourceId: string, protocol: string, ports: [number, number] | undefined, description: string) =>
-      new ec2.CfnSecurityGroupIngress(this, id, {
+    const rule = (id: string, groupId: string, sourceId: string, protocol: string, ports: [number, number] | undefined, description: string) => {
+      const ingress = new ec2.CfnSecurityGroupIngress(this, id, {
         groupId, sourceSecurityGroupId: sourceId, ipProtocol: protocol, fromPort: ports?.[0], toPort: ports?.[1], description,
       });
+      if (protocol === '-1') {
+        acknowledgeInPacks(ingress, [NIST, HIPAA, PCI], 'EC2RestrictedCommonPorts',
+          'All traffic from one security group, no CIDR: EKS documents all traffic between nodes and with the cluster security group for pod networking. The rule flags every all-protocol rule whatever its source.');
+      }
+    };
     const nodeSgId = nodeSg.securityGroupId;
     rule('NodesFromNodes', nodeSgId, nodeSgId, '-1', undefined, 'Pod networking between self-managed nodes');
     if (podTraffic) {
@@ -522,4 +548,13 @@ function checkDrainSource(errors: PropErrors, props: SelfManagedNodesProps, drai
   errors.check(props.imageCache !== undefined, 'imageCache', undefined,
     `the VPC has isolated subnets only, so nodes cannot pull the drain's image from ECR Public (${NTH_IMAGE}); ` +
     `pass imageCache: new ImageCache(...) and grant the node role imageCache.grantPull(), ${wayOut}`);
+}
+
+/** The distinct AZs of `subnets`, or undefined when the AZ of one cannot be read (an imported subnet without it). */
+function subnetAvailabilityZones(subnets: ec2.ISubnet[]): string[] | undefined {
+  try {
+    return [...new Set(subnets.map((subnet) => subnet.availabilityZone))];
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
-import { acknowledge } from '../private/acknowledge';
+import { acknowledge, acknowledgeInPacks, findingEnv, HIPAA, NIST, PCI } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkVpcEndpoints, ENDPOINTS, isPrivateEcrOci, KUBECTL_PROVIDER_ENDPOINTS, VpcEndpointNeed } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
@@ -376,11 +376,10 @@ function checkSubnetTags(scope: Construct, vpc: ec2.IVpc): string[] {
 
 /** One acknowledgement per IAM5 finding of the controller policy, each with its reason. */
 function acknowledgeControllerPolicy(policy: iam.Policy): void {
-  // cdk-nag names a pseudo parameter as <AWS::Region>, a stack's literal account or region as is.
-  const stack = Stack.of(policy);
-  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
-  const arn = (service: string, resource: string) =>
-    `arn:${shown(stack.partition, 'Partition')}:${service}:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:${resource}`;
+  // As cdk-nag renders the policy of this stack: `<AWS::Region>` when environment-agnostic, the
+  // literal region when the stack has one, so the acknowledgements hold in every app.
+  const { partition, region, account } = findingEnv(policy);
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
   const findings: Array<[string, string]> = [
     ['*', "The AWS Load Balancer Controller's published policy: Describe/Get reads, APIs that take no resource ARN (ec2:CreateSecurityGroup, elasticloadbalancing:CreateListener/CreateRule), and writes limited by the elbv2.k8s.aws/cluster tag conditions; load balancers are created at run time, so their ARNs are not known at deploy time."],
     [arn('ec2', 'security-group/*'), 'Tags only security groups the controller created: the statements require the elbv2.k8s.aws/cluster request or resource tag; scoped to this account and region.'],
@@ -395,4 +394,6 @@ function acknowledgeControllerPolicy(policy: iam.Policy): void {
   for (const [resource, reason] of findings) {
     acknowledge(policy, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
   }
+  acknowledgeInPacks(policy, [NIST, HIPAA, PCI], 'IAMNoInlinePolicy',
+    "The controller's policy is attached to its one role and versioned with the chart release it is generated for (LOAD_BALANCER_CONTROLLER_VERSION); it stays an iam.Policy, the type of AlbIngress.controllerPolicy, until that public field can change type in a breaking release.");
 }

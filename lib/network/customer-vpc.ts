@@ -1,8 +1,9 @@
-import { Fn, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeControlTower, acknowledgeInPacks, HIPAA, NIST, PCI } from '../private/acknowledge';
 import { isIpv4Cidr } from '../private/cidr';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -239,6 +240,7 @@ export class CustomerVpc extends Construct {
     if (privateCluster) {
       addPrivateClusterEndpoints(vpc, cidr, props.additionalInterfaceEndpoints ?? []);
     }
+    acknowledgeVpc(vpc);
 
     // The network outlives a retained cluster: everything but what only serves the stack itself.
     applyRemovalPolicyUnder(vpc, removalPolicy, (r) => NOT_KEPT_WITH_NETWORK.includes(r.cfnResourceType));
@@ -297,4 +299,32 @@ function addPrivateClusterEndpoints(vpc: ec2.Vpc, cidr: string, additional: ec2.
 function checkExistingVpc(errors: PropErrors, vpc: ec2.IVpc): void {
   const subnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
   checkSpansTwoAzs(errors, 'vpc', subnets, 'nodes and the control plane');
+}
+
+/**
+ * What the packs find on a VPC this construct created and cannot change: the public subnets' route
+ * to the internet gateway, the flow log role's policy and aws-cdk-lib's default security group
+ * custom resource, each acknowledged on its own resource.
+ */
+function acknowledgeVpc(vpc: ec2.Vpc): void {
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.tryFindChild('DefaultRoute');
+    if (route) {
+      acknowledgeInPacks(route, [NIST, HIPAA, PCI], 'VPCNoUnrestrictedRouteToIGW',
+        'The default route of a public subnet: its NAT gateway and internet-facing load balancers need the internet gateway. Nodes, pods and the control plane ENIs are in the private subnets, whose default route is the NAT gateway.');
+    }
+  }
+  const flowLogRole = vpc.node.tryFindChild('All')?.node.tryFindChild('IAMRole');
+  const flowLogPolicy = flowLogRole?.node.tryFindChild('DefaultPolicy');
+  if (flowLogPolicy) {
+    acknowledgeInPacks(flowLogPolicy, [NIST, HIPAA, PCI], 'IAMNoInlinePolicy',
+      "aws-cdk-lib's FlowLog writes its role's policy inline: delivery to the one flow log group (logs:CreateLogStream, PutLogEvents, DescribeLogStreams) and iam:PassRole of that role only.");
+  }
+  // aws-cdk-lib's singleton provider of restrictDefaultSecurityGroup, a stack-level
+  // CustomResourceProvider with no VPC option, acknowledged where it is created.
+  const restrictDefaultSg = Stack.of(vpc).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  if (restrictDefaultSg) {
+    acknowledgeControlTower(restrictDefaultSg, 'lambda_inside_vpc_check',
+      "aws-cdk-lib's provider of restrictDefaultSecurityGroup: a CustomResourceProvider Lambda (no VPC setting) that, at deploy time, revokes (and on delete restores) the rules of the VPC's default security group through the EC2 API; it reaches nothing in the VPC.");
+  }
 }

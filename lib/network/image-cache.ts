@@ -2,7 +2,7 @@ import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge } from '../private/acknowledge';
+import { acknowledge, findingEnv } from '../private/acknowledge';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { PropErrors } from '../private/prop-errors';
 
@@ -29,6 +29,9 @@ export interface IImageCache extends IConstruct {
    */
   grantPull(grantee: iam.IGrantable): iam.Grant;
 }
+
+/** What a node needs to pull an image through the cache the first time: import it, creating its repository. */
+const PULL_ACTIONS = ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'];
 
 /**
  * Props of {@link ImageCache}.
@@ -166,23 +169,38 @@ export class ImageCache extends Construct implements IImageCache {
   }
 
   public grantPull(grantee: iam.IGrantable): iam.Grant {
-    const stack = Stack.of(this);
-    const resourceArns = Object.values(this.prefixes).map((prefix) =>
-      stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix}/*` }));
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
-      resourceArns,
-    });
-    if (grantee.grantPrincipal instanceof iam.Role) {
-      // cdk-nag names the resource with pseudo parameters where the stack has no literal env.
-      const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-      const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-      for (const prefix of Object.values(this.prefixes)) {
-        acknowledge(grantee.grantPrincipal, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${region}:${account}:repository/${prefix}/*]`,
-          `Pull-through cache creates one repository per upstream image on first pull, so their names are not known at deploy time; limited to the cache prefix ${prefix}/ and to importing and creating, no push or delete.`);
-      }
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.Role) {
+      // A managed policy, attached to every role that pulls (HIPAA, NIST and PCI ask for no inline policies).
+      this.pullPolicy().attachToRole(principal);
+      return iam.Grant.drop(grantee, 'pull through the cache: attached the managed pull policy');
     }
-    return grant;
+    return iam.Grant.addToPrincipal({ grantee, actions: PULL_ACTIONS, resourceArns: this.cacheRepositoryArns() });
   }
+
+  /** The ARNs of the repositories the cache creates: every one under its prefixes. */
+  private cacheRepositoryArns(): string[] {
+    const stack = Stack.of(this);
+    return Object.values(this.prefixes).map((prefix) =>
+      stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix}/*` }));
+  }
+
+  /** The managed policy that lets a node pull through the cache, created with its first grant. */
+  private pullPolicy(): iam.ManagedPolicy {
+    const existing = this.node.tryFindChild('PullPolicy') as iam.ManagedPolicy | undefined;
+    if (existing) {
+      return existing;
+    }
+    const policy = new iam.ManagedPolicy(this, 'PullPolicy', {
+      description: 'Pull images through the ECR pull-through cache: import upstream images into, and create, repositories under the cache prefixes',
+      statements: [new iam.PolicyStatement({ actions: PULL_ACTIONS, resources: this.cacheRepositoryArns() })],
+    });
+    const { region, account } = findingEnv(policy);
+    for (const prefix of Object.values(this.prefixes)) {
+      acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${region}:${account}:repository/${prefix}/*]`,
+        `Pull-through cache creates one repository per upstream image on first pull, so their names are not known at deploy time; limited to the cache prefix ${prefix}/ and to importing and creating, no push or delete.`);
+    }
+    return policy;
+  }
+
 }

@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from './key-policy';
 
 /**
  * The key a construct encrypts its log group with: the one given (whose policy is the owner's to
@@ -13,6 +14,7 @@ export function logsEncryptionKey(scope: Construct, id: string, given: kms.IKey 
   }
   const key = new kms.Key(scope, id, { description, enableKeyRotation: true, removalPolicy });
   allowCloudWatchLogs(key);
+  limitGrantsToAwsServices(key);
   return key;
 }
 

@@ -37,14 +37,14 @@ export const SUPPORTED_AMI_TYPES: readonly eks.NodegroupAmiType[] = [
 export const MANAGED_NODE_GROUP_OPTION_KEYS = optionKeys<ManagedNodeGroupOptions>({
   nodegroupName: true, instanceTypes: true, amiType: true, capacityType: true, minSize: true, desiredSize: true, maxSize: true,
   diskSize: true, labels: true, taints: true, maxUnavailable: true, enableNodeAutoRepair: true,
-  nodeRepair: true, updateStrategy: true, warmPool: true,
+  nodeRepair: true, updateStrategy: true, warmPool: true, detailedMonitoring: true,
 });
 
 /** The option names of `SelfManagedNodesOptions` (what `NodeMode.selfManaged()` takes). */
 export const SELF_MANAGED_NODES_OPTION_KEYS = optionKeys<SelfManagedNodesOptions>({
   instanceTypes: true, amiType: true, spot: true, minSize: true, desiredSize: true, maxSize: true, diskSize: true,
   labels: true, taints: true, maxBatchSize: true, drainOnTermination: true, machineImage: true,
-  drainChartRepository: true, imageCache: true,
+  drainChartRepository: true, imageCache: true, detailedMonitoring: true,
 });
 
 /** The option names of `FargateProfileOptions`. */

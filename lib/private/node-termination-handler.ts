@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { IImageCache } from '../network/image-cache';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
-import { acknowledge } from './acknowledge';
+import { acknowledge, acknowledgeControlTower, findingEnv } from './acknowledge';
 import { podIdentityPrincipal } from './pod-identity';
 
 /**
@@ -59,6 +59,7 @@ export class _NodeTerminationHandler extends Construct {
 
   public readonly queue: sqs.Queue;
   public readonly role: iam.Role;
+  public readonly policy: iam.ManagedPolicy;
   public readonly chart: eks.HelmChart;
   private readonly groupNames: string[] = [];
   private readonly lifecycleStatement: iam.PolicyStatement;
@@ -94,7 +95,15 @@ export class _NodeTerminationHandler extends Construct {
       description: `Pod Identity role of the AWS Node Termination Handler (${NAMESPACE}/${SERVICE_ACCOUNT}) of ${cluster.node.path}`,
       assumedBy: podIdentityPrincipal(),
     });
-    this.queue.grantConsumeMessages(this.role);
+    // A managed policy, not inline statements on the role (HIPAA, NIST and PCI ask for no inline policies).
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `AWS Node Termination Handler of ${cluster.node.path}: read its queue, complete lifecycle actions of its groups`,
+      roles: [this.role],
+    });
+    this.policy.addStatements(new iam.PolicyStatement({
+      actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resources: [this.queue.queueArn],
+    }));
     this.lifecycleStatement = new iam.PolicyStatement({
       actions: ['autoscaling:CompleteLifecycleAction'],
       resources: Lazy.list({
@@ -102,8 +111,8 @@ export class _NodeTerminationHandler extends Construct {
           `arn:${stack.partition}:autoscaling:${stack.region}:${stack.account}:autoScalingGroup:*:autoScalingGroupName/${name}`),
       }),
     });
-    this.role.addToPrincipalPolicy(this.lifecycleStatement);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    this.policy.addStatements(this.lifecycleStatement);
+    this.policy.addStatements(new iam.PolicyStatement({
       // Reads with no resource-level permissions: which instance is which node, and its tags.
       actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeTags', 'ec2:DescribeInstances'],
       resources: ['*'],
@@ -140,13 +149,15 @@ export class _NodeTerminationHandler extends Construct {
       },
     });
     // It starts with its permissions and keeps them until uninstalled; it runs on the nodes.
-    this.chart.node.addDependency(this.role, association);
+    this.chart.node.addDependency(this.role, this.policy, association);
     cluster.waitForCapacity(this.chart);
 
     // Acknowledgements
     acknowledge(this.queue, 'AwsSolutions-SQS3',
       'The termination queue holds EventBridge notifications that are worthless after a few minutes (retention 5 minutes); a message NTH cannot process has nothing to retry from a dead-letter queue.');
-    acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
+    acknowledgeControlTower(this.queue, 'sqs_dlq_check',
+      'The termination queue holds EventBridge notifications that are worthless after a few minutes (retention 5 minutes); a message NTH cannot process has nothing to retry from a dead-letter queue.');
+    acknowledge(this.policy, 'AwsSolutions-IAM5[Resource::*]',
       'autoscaling:DescribeAutoScalingInstances, autoscaling:DescribeTags and ec2:DescribeInstances support no resource-level permissions; they are read-only. Writes (CompleteLifecycleAction, queue reads) are scoped to the registered groups and the one queue.');
   }
 
@@ -157,7 +168,8 @@ export class _NodeTerminationHandler extends Construct {
   public serve(group: autoscaling.AutoScalingGroup): void {
     this.groupNames.push(group.autoScalingGroupName);
     const groupId = Stack.of(group).getLogicalId(group.node.defaultChild as CfnElement);
-    acknowledge(this.role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/<${groupId}>]`,
+    const { region, account } = findingEnv(this.policy);
+    acknowledge(this.policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/<${groupId}>]`,
       'An Auto Scaling group ARN contains a UUID unknown until the group exists; CompleteLifecycleAction is scoped to this one group by name.');
     group.addLifecycleHook('DrainHook', {
       lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,

@@ -1,7 +1,8 @@
-import { CfnJson } from 'aws-cdk-lib';
+import { CfnJson, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeControlTower } from './acknowledge';
 import { tryRead } from './cluster-facts';
 import { PropErrors } from './prop-errors';
 
@@ -42,5 +43,11 @@ export function irsaPrincipal(scope: Construct, id: string, cluster: eks.ICluste
       [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
     },
   });
+  // CfnJson's singleton provider, acknowledged where it is created.
+  const cfnUtils = Stack.of(scope).node.tryFindChild('AWSCDKCfnUtilsProviderCustomResourceProvider');
+  if (cfnUtils) {
+    acknowledgeControlTower(cfnUtils, 'lambda_inside_vpc_check',
+      "aws-cdk-lib's CfnJson provider: a CustomResourceProvider Lambda (no VPC setting) that only turns the IRSA trust conditions, whose keys are deploy-time values, into JSON; it calls no API and reaches nothing in the VPC.");
+  }
   return new iam.FederatedPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }, 'sts:AssumeRoleWithWebIdentity');
 }

@@ -13,6 +13,7 @@ import { claimAddon } from '../private/app-registry';
 import { checkEncryptionKey } from '../private/kms-rules';
 import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
+import { limitGrantsToAwsServices } from '../private/key-policy';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion } from '../private/storage';
@@ -258,19 +259,27 @@ export class EbsCsiStorage extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    if (!props.encryptionKey) {
+      limitGrantsToAwsServices(encryptionKey);
+    }
 
     let addon: eks.CfnAddon | undefined;
     let driverRole: iam.Role | undefined;
     if (autoMode) {
-      new iam.Policy(this, 'AutoModeVolumeKeyPolicy', {
+      // Customer managed policies, not inline ones (the NIST, HIPAA and PCI packs' IAMNoInlinePolicy).
+      new iam.ManagedPolicy(this, 'AutoModeVolumeKeyManagedPolicy', {
+        description: `Lets EKS Auto Mode use the EBS volume key of ${this.node.path}`,
         roles: [clusterRole!],
         statements: volumeKeyStatements(encryptionKey),
       });
     } else {
       driverRole = podIdentityRole(this, 'DriverRole', 'service-role/AmazonEBSCSIDriverPolicy',
         `EBS CSI controller (${EBS_CSI_SERVICE_ACCOUNT}) of ${this.node.path}, through EKS Pod Identity`);
-      const volumeKeyPolicy = new iam.Policy(this, 'VolumeKeyPolicy', { statements: volumeKeyStatements(encryptionKey) });
-      driverRole.attachInlinePolicy(volumeKeyPolicy);
+      const volumeKeyPolicy = new iam.ManagedPolicy(this, 'VolumeKeyManagedPolicy', {
+        description: `Lets the EBS CSI driver use the EBS volume key of ${this.node.path}`,
+        roles: [driverRole],
+        statements: volumeKeyStatements(encryptionKey),
+      });
       addon = new eks.CfnAddon(this, 'Addon', {
         addonName: EBS_CSI_ADDON_NAME,
         clusterName: cluster.clusterName,

@@ -1,4 +1,5 @@
 import { RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -10,12 +11,14 @@ import { NodeModeType } from '../compute/node-mode';
 import { acknowledge } from '../private/acknowledge';
 import { checkKubectlProvider } from '../private/cluster-facts';
 import { checkVpcEndpoints, ENDPOINTS } from '../private/endpoints';
+import { backUpFileSystem } from '../private/efs-backup';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { warnIfDestroyed } from '../private/lifecycle';
 import { claimAddon, claimVolumeName } from '../private/app-registry';
 import { checkEncryptionKey } from '../private/kms-rules';
 import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
+import { limitGrantsToAwsServices } from '../private/key-policy';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion, nodeClientGroups, oneSubnetPerAz, requireNodeGroupsCovered } from '../private/storage';
@@ -48,8 +51,8 @@ export interface EfsCsiStorageOptions {
   /**
    * An existing file system to use instead of creating one. Its mount targets must already
    * exist in the node AZs; NFS from the cluster's node security groups is allowed on its security
-   * group. When set, no creation prop (`encryptionKey`, `removalPolicy`, `throughputMode`) may be
-   * given.
+   * group. When set, no creation prop (`encryptionKey`, `removalPolicy`, `throughputMode`,
+   * `backup`, `backupPlan`) may be given: its backups are its owner's.
    *
    * @default - a new encrypted file system is created
    */
@@ -77,6 +80,27 @@ export interface EfsCsiStorageOptions {
    * @default efs.ThroughputMode.ELASTIC
    */
   readonly throughputMode?: efs.ThroughputMode;
+
+  /**
+   * Select the new file system into an AWS Backup plan (`backupPlan`), whose recovery points are
+   * kept in a vault you control. Independently of it, EFS automatic backups (AWS Backup's
+   * `aws/efs/automatic-backup-plan`, daily, 35 days, in the AWS-owned default vault) stay on, as the
+   * AWS Control Tower proactive control CT.EFS.PR.1 requires. Turn this off when your organization's
+   * backup policies select the file system. The vault is always retained (CloudFormation cannot
+   * delete a vault that holds recovery points), so a throw-away file system (`removalPolicy:
+   * DESTROY`) has no plan unless asked for.
+   *
+   * @default - true, unless `removalPolicy` is `RemovalPolicy.DESTROY`
+   */
+  readonly backup?: boolean;
+
+  /**
+   * The AWS Backup plan the new file system is selected into.
+   *
+   * @default - a new plan: a daily backup at 05:00 UTC kept 35 days, in a new backup vault that is
+   * encrypted with the file system's key and retained when it leaves the stack
+   */
+  readonly backupPlan?: backup.IBackupPlan;
 
   /**
    * Create a StorageClass that provisions a directory and access point per claim. Not available
@@ -146,7 +170,7 @@ export interface EfsCsiStorageProps extends EfsCsiStorageOptions {
 }
 
 const PROPS_KEYS = optionKeys<EfsCsiStorageProps>({
-  cluster: true, addonVersion: true, fileSystem: true, encryptionKey: true, removalPolicy: true, throughputMode: true,
+  cluster: true, addonVersion: true, fileSystem: true, encryptionKey: true, removalPolicy: true, throughputMode: true, backup: true, backupPlan: true,
   dynamicProvisioning: true, storageClassName: true, reclaimPolicy: true, directoryPerms: true, gidRangeStart: true,
   gidRangeEnd: true, basePath: true,
 });
@@ -248,6 +272,9 @@ export class EfsCsiStorage extends Construct {
   /** The StorageClass name; undefined when dynamic provisioning is off. */
   public readonly storageClassName?: string;
 
+  /** The AWS Backup plan the file system is selected into; undefined for a file system that was given or with `backup: false`. */
+  public readonly backupPlan?: backup.IBackupPlan;
+
   private readonly cluster: IEksCluster;
 
   public constructor(scope: Construct, id: string, props: EfsCsiStorageProps) {
@@ -273,6 +300,7 @@ export class EfsCsiStorage extends Construct {
     const gidRangeStart = props.gidRangeStart ?? 50000;
     const gidRangeEnd = props.gidRangeEnd ?? 7000000;
     const basePath = props.basePath ?? '/dynamic_provisioning';
+    const backedUp = props.backup ?? props.removalPolicy !== RemovalPolicy.DESTROY;
     const vpc = cluster.vpc;
     const clients = nodeClientGroups(cluster);
 
@@ -283,7 +311,7 @@ export class EfsCsiStorage extends Construct {
     }
     let mountSubnets: ec2.ISubnet[] = [];
     if (props.fileSystem) {
-      const given = (['encryptionKey', 'removalPolicy', 'throughputMode'] as const).filter((p) => props[p] !== undefined);
+      const given = (['encryptionKey', 'removalPolicy', 'throughputMode', 'backup', 'backupPlan'] as const).filter((p) => props[p] !== undefined);
       errors.check(given.length === 0, 'fileSystem', 'an existing file system',
         `cannot be combined with props that create one (${given.join(', ')}); pass one or the other`);
     } else {
@@ -294,6 +322,8 @@ export class EfsCsiStorage extends Construct {
       errors.check(Token.isUnresolved(throughputMode) || THROUGHPUT_MODES.includes(throughputMode), 'throughputMode', throughputMode,
         `must be one of ${THROUGHPUT_MODES.join(', ')}: provisioned throughput needs a rate this construct does not take; ` +
         'create such a file system yourself and pass it as fileSystem');
+      errors.check(backedUp || props.backupPlan === undefined, 'backupPlan', 'a backup plan',
+        'cannot be combined with backup: false; leave backup unset to select the file system into this plan');
     }
     if (dynamicProvisioning) {
       checkObjectName(errors, 'storageClassName', storageClassName);
@@ -349,6 +379,9 @@ export class EfsCsiStorage extends Construct {
         enableKeyRotation: true,
         removalPolicy,
       });
+      if (!props.encryptionKey) {
+        limitGrantsToAwsServices(encryptionKey);
+      }
       mountTargetSecurityGroup = new ec2.SecurityGroup(this, 'MountTargetSecurityGroup', {
         vpc,
         // Kept word for word: a security group's description is create-only, so a new text would replace it.
@@ -364,6 +397,8 @@ export class EfsCsiStorage extends Construct {
         securityGroup: mountTargetSecurityGroup,
         encrypted: true,
         kmsKey: encryptionKey,
+        // EFS automatic backups as well as the plan below: the AWS Control Tower proactive control
+        // CT.EFS.PR.1 requires them.
         enableAutomaticBackups: true,
         removalPolicy,
         throughputMode,
@@ -373,6 +408,10 @@ export class EfsCsiStorage extends Construct {
         // target security group (node security groups only) and by access points.
         allowAnonymousAccess: true,
       });
+    }
+    let backupPlan: backup.IBackupPlan | undefined;
+    if (!props.fileSystem && backedUp) {
+      backupPlan = backUpFileSystem(this, fileSystem as efs.FileSystem, encryptionKey!, props.backupPlan);
     }
     requireNodeGroupsCovered(this, cluster, clients, 'EfsCsiStorage');
 
@@ -427,6 +466,7 @@ export class EfsCsiStorage extends Construct {
     this.driverRole = driverRole;
     this.storageClass = storageClass;
     this.storageClassName = dynamicProvisioning ? storageClassName : undefined;
+    this.backupPlan = backupPlan;
     this.cluster = cluster;
 
     // Acknowledgements

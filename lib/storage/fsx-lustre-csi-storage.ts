@@ -13,6 +13,7 @@ import { claimAddon, claimVolumeName } from '../private/app-registry';
 import { checkEncryptionKey } from '../private/kms-rules';
 import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
+import { limitGrantsToAwsServices } from '../private/key-policy';
 import { PropErrors } from '../private/prop-errors';
 import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
 import { selectSubnetsOrNone } from '../private/subnets';
@@ -210,6 +211,9 @@ export class FsxLustreCsiStorage extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    if (!props.encryptionKey) {
+      limitGrantsToAwsServices(encryptionKey);
+    }
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       // Kept word for word: a security group's description is create-only, so a new text would replace it.

@@ -8,7 +8,7 @@ import { EksCluster, EksClusterProps } from '../../lib/cluster/eks-cluster';
 import { DEFAULT_KUBERNETES_VERSION } from '../../lib/private/kubernetes-versions';
 import { CustomerVpc } from '../../lib/network/customer-vpc';
 import { isolatedVpc } from '../helpers/isolated-vpc';
-import { awsSolutionsFindings, newStack } from '../helpers/synth';
+import { awsSolutionsFindings, logicalIdOf, newStack } from '../helpers/synth';
 
 /** A stack with a CustomerVpc and an EksCluster built from `props`. */
 function clusterStack(props: Partial<EksClusterProps> = {}, vpcProps: ConstructorParameters<typeof CustomerVpc>[2] = {}) {
@@ -70,17 +70,33 @@ describe('EksCluster defaults', () => {
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  test('the cluster role may use the key before the cluster exists (inline policy)', () => {
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'eks.amazonaws.com' } })] },
-      Policies: [{
-        PolicyName: 'SecretsEncryption',
-        PolicyDocument: { Statement: [Match.objectLike({
-          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
-          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterEncryptionKey'), 'Arn'] },
-        })] },
-      }],
+  test('the cluster role may use the key before the cluster exists (a customer managed policy the role is created with, no inline policy)', () => {
+    const policyId = logicalIdOf(template, 'AWS::IAM::ManagedPolicy', {
+      Properties: { PolicyDocument: { Statement: [Match.objectLike({
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
+        Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterEncryptionKey'), 'Arn'] },
+      })] } },
     });
+    const [, role] = Object.entries(template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'eks.amazonaws.com' } })] } },
+    }))[0] as [string, any];
+    expect(role.Properties.ManagedPolicyArns).toEqual(expect.arrayContaining([{ Ref: policyId }]));
+    expect(role.Properties.Policies).toBeUndefined();
+  });
+
+  test('every key it creates denies kms:CreateGrant unless the grant is for an AWS resource (Control Tower CT.KMS.PR.3)', () => {
+    const keys = Object.values(template.findResources('AWS::KMS::Key')) as any[];
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+        Sid: 'DenyGrantsExceptForAwsResources',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    }
   });
 
   test('turns on all five control-plane log types', () => {
@@ -204,6 +220,28 @@ describe('EksCluster options', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).some((id) => /KubectlProvider/.test(id))).toBe(true);
     // Every finding on the kubectl provider is acknowledged on it, with a reason.
     expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+
+  test('the kubectl provider Lambdas run in the node subnets with their own security group, which may reach the API endpoint on 443 (Control Tower CT.LAMBDA.PR.3)', () => {
+    // GIVEN
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    // WHEN
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+    // THEN both Lambdas of the provider (handler and framework) use the group, a resource of this template
+    const template = Template.fromStack(stack);
+    const groupId = logicalIdOf(template, 'AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^kubectl provider Lambdas') } });
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => /KubectlProvider/.test(id));
+    expect(functions).toHaveLength(2);
+    for (const [, fn] of functions) {
+      expect((fn as any).Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+      expect((fn as any).Properties.VpcConfig.SubnetIds).toHaveLength(3);
+    }
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cluster'), 'ClusterSecurityGroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [groupId, 'GroupId'] },
+      IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
+    });
   });
 
   test('an imported VPC with token subnets and AZs is not falsely rejected', () => {

@@ -117,23 +117,23 @@ describe('Fargate logging', () => {
     expect(objects[1].data.flb_log_cw).toBe('false');
   });
 
-  test('every pod execution role, the added profile\'s too, may write to the log group and nothing else', () => {
-    // THEN the three profiles' roles carry the write grant on that log group
+  test('every pod execution role, the added profile\'s too, may write to the log group and nothing else, through one customer managed policy', () => {
+    // THEN the three profiles' roles carry the write grant on that log group, none inline
     const groupId = Object.keys(template.findResources('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/eks/', Match.anyValue(), '/fargate']] } },
     }))[0];
     const all = profiles(template);
     expect(all).toHaveLength(3);
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { PolicyDocument: { Statement: [{
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [groupId, 'Arn'] },
+      }] } },
+    })) as any[];
+    expect(policy.Properties.Roles).toEqual(all.map(([, p]) => ({ Ref: refId(p.Properties.PodExecutionRoleArn) })));
     for (const [, p] of all) {
-      const roleId = refId(p.Properties.PodExecutionRoleArn);
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: roleId }],
-        PolicyDocument: { Statement: [{
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-          Resource: { 'Fn::GetAtt': [groupId, 'Arn'] },
-        }] },
-      });
+      expect(Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: refId(p.Properties.PodExecutionRoleArn) }] } }))).toEqual([]);
     }
     expect(all.map(([, p]) => p.Properties.Selectors)).toEqual([
       [{ Namespace: 'kube-system', Labels: [] }],
@@ -194,7 +194,7 @@ describe('FargateProfile on a bring-your-own cluster', () => {
       expect(p.Properties.ClusterName).toEqual({ Ref: onlyId(template, 'AWS::EKS::Cluster') });
       expect(p.Properties.Subnets).toEqual(privateSubnetIds(stack, network));
     }
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: refId(all[1][1].Properties.PodExecutionRoleArn) }],
       PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })] },
     });

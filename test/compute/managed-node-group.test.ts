@@ -57,6 +57,13 @@ describe('managed node group defaults', () => {
     expect(data.NetworkInterfaces).toBeUndefined();
   });
 
+  test('turns detailed monitoring on in the launch template (Control Tower CT.EC2.PR.10)', () => {
+    // THEN
+    const ng = onlyResource(template, 'AWS::EKS::Nodegroup');
+    const data = template.toJSON().Resources[refId(ng.Properties.LaunchTemplate.Id)].Properties.LaunchTemplateData;
+    expect(data.Monitoring).toEqual({ Enabled: true });
+  });
+
   test('node role has only the worker node and ECR read-only managed policies, not the CNI policy', () => {
     // THEN the VPC CNI is left to its own Pod Identity role
     const ng = onlyResource(template, 'AWS::EKS::Nodegroup');
@@ -85,6 +92,7 @@ describe('managed node group options', () => {
         taints: [{ key: 'dedicated', value: 'payments', effect: eks.TaintEffect.NO_SCHEDULE }],
         maxUnavailable: 2,
         enableNodeAutoRepair: false,
+        detailedMonitoring: false,
       }),
     });
     cluster.addManagedNodeGroup('Bottlerocket', {
@@ -101,6 +109,12 @@ describe('managed node group options', () => {
       InstanceTypes: ['m7g.large', 'c7g.large', 't4g.large'],
       CapacityType: 'SPOT',
     });
+  });
+
+  test('detailedMonitoring: false turns detailed monitoring off for that group only', () => {
+    // THEN the spot group's template has basic monitoring, the Bottlerocket group's keeps the default
+    const monitoring = Object.values(template.findResources('AWS::EC2::LaunchTemplate')).map((lt: any) => lt.Properties.LaunchTemplateData.Monitoring);
+    expect(monitoring.sort((a, b) => Number(a.Enabled) - Number(b.Enabled))).toEqual([{ Enabled: false }, { Enabled: true }]);
   });
 
   test('renders sizes, labels, taints, update config and repair', () => {

@@ -70,7 +70,9 @@ describe('self-managed nodes on a cluster with a kubectl provider: drained by de
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       Namespace: 'kube-system', ServiceAccount: 'aws-node-termination-handler', RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
     });
-    const policy = onlyResource(template, 'AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+    // A managed policy (HIPAA, NIST and PCI ask for no inline policies), and nothing inline on the role.
+    expect(Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))).toEqual([]);
+    const policy = onlyResource(template, 'AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: roleId }] } });
     const statements = policy.Properties.PolicyDocument.Statement;
     expect(statements.find((s: any) => [s.Action].flat().includes('sqs:ReceiveMessage')).Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
     const complete = statements.find((s: any) => s.Action === 'autoscaling:CompleteLifecycleAction');

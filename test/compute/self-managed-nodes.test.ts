@@ -88,6 +88,20 @@ describe('self-managed nodes (AL2023 default)', () => {
     expect(asg.DependsOn).toEqual(expect.arrayContaining([entryId]));
   });
 
+  test('detailed monitoring on in the launch template (Control Tower CT.EC2.PR.10)', () => {
+    // THEN
+    const lt = onlyResource(template, 'AWS::EC2::LaunchTemplate');
+    expect(lt.Properties.LaunchTemplateData.Monitoring).toEqual({ Enabled: true });
+  });
+
+  test('the Auto Scaling group states the AZs of its subnets as well (Control Tower CT.AUTOSCALING.PR.1)', () => {
+    // THEN one AZ per node subnet, the same Fn::GetAZs picks as the subnets'
+    const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
+    const subnetAzs = asg.Properties.VPCZoneIdentifier.map((ref: any) => template.toJSON().Resources[ref.Ref].Properties.AvailabilityZone);
+    expect(subnetAzs).toHaveLength(3);
+    expect(asg.Properties.AvailabilityZones).toEqual(subnetAzs);
+  });
+
   test('Auto Scaling group: 2 to 6 nodes, rolling update on launch template change, cluster ownership tag on instances', () => {
     // THEN the group replaces nodes one at a time when the template changes
     const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
@@ -202,6 +216,7 @@ describe('self-managed Bottlerocket spot nodes with labels and taints', () => {
       taints: [{ key: 'batch', value: 'true', effect: eks.TaintEffect.NO_EXECUTE }, { key: 'batch', effect: eks.TaintEffect.NO_SCHEDULE }],
       podTrafficWithClusterSecurityGroup: false,
       maxBatchSize: 2,
+      detailedMonitoring: false,
     });
     findings = awsSolutionsFindings(stack);
     template = Template.fromStack(stack);
@@ -225,6 +240,13 @@ describe('self-managed Bottlerocket spot nodes with labels and taints', () => {
       expect.objectContaining({ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ Encrypted: true, VolumeType: 'gp3' }) }),
       expect.objectContaining({ DeviceName: '/dev/xvdb', Ebs: expect.objectContaining({ Encrypted: true, VolumeSize: 50 }) }),
     ]);
+  });
+
+  test('detailedMonitoring: false turns detailed monitoring off in its launch template', () => {
+    // THEN
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ UserData: Match.anyValue(), Monitoring: { Enabled: false } }),
+    });
   });
 
   test('spot runs price-capacity-optimized across every instance type, with capacity rebalancing', () => {

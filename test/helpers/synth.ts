@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 
 const OUTDIRS: string[] = [];
 
@@ -41,27 +43,50 @@ export function templateOf(stack: Stack): Template {
   return Template.fromStack(stack);
 }
 
-/** One cdk-nag finding: `rule` at `path` (the construct path). */
+/** One unacknowledged finding: `rule` at `path` (the construct path), reported by `plugin`. */
 export interface Finding {
+  readonly plugin: string;
   readonly rule: string;
   readonly path: string;
   readonly severity: string;
 }
 
 /**
- * Runs cdk-nag's AwsSolutions pack over the app of `stack` and returns every finding that was not
- * acknowledged, errors and warnings alike. The one place tests talk to cdk-nag.
+ * The rule packs tests run: cdk-nag's AwsSolutions, NIST 800-53 rev 5, HIPAA Security and PCI DSS
+ * 3.2.1 packs, and the AWS Control Tower proactive controls through `@cdklabs/cdk-validator-cfnguard`
+ * (its bundled Guard rules and cfn-guard binary, offline).
  */
-export function awsSolutionsFindings(stack: Stack): Finding[] {
-  const app = stack.node.root as App;
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+export const PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', 'ControlTower'] as const;
+export type Pack = typeof PACKS[number];
+
+function plugin(app: App, pack: Pack): IPolicyValidationPlugin {
+  switch (pack) {
+    case 'AwsSolutions': return new AwsSolutionsChecks(app);
+    case 'NIST.800.53.R5': return new NIST80053R5Checks(app);
+    case 'HIPAA.Security': return new HIPAASecurityChecks(app);
+    case 'PCI.DSS.321': return new PCIDSS321Checks(app);
+    case 'ControlTower': return new CfnGuardValidator();
+  }
+}
+
+/**
+ * Runs `packs` (all by default) in one synth of the app of `scope`, over every stack in it (the
+ * Guard rules' cfn-guard process starts once for all templates), and returns every finding that
+ * was not acknowledged, errors and warnings alike. A Control Tower finding the Guard plugin cannot
+ * place on a resource has path `''`: it cannot be acknowledged, so it always counts. The one place
+ * tests talk to cdk-nag and the Guard plugin. Once per app: the plugins stay registered on it.
+ */
+export function complianceFindings(scope: IConstruct, packs: readonly Pack[] = PACKS): Finding[] {
+  const app = scope.node.root as App;
+  Validations.of(app).addPlugins(...packs.map((p) => plugin(app, p)));
   const silence = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   const silenceLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const reportFile = path.join(app.outdir, 'validation-report.json');
+  fs.rmSync(reportFile, { force: true });
   try {
     app.synth({ force: true });
   } catch (e) {
-    // cdk-nag error findings make synth throw after writing the report; anything else is a real error.
+    // Error findings make synth throw after writing the report; anything else is a real error.
     if (!fs.existsSync(reportFile)) {
       throw e;
     }
@@ -71,14 +96,23 @@ export function awsSolutionsFindings(stack: Stack): Finding[] {
   }
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   const findings: Finding[] = [];
-  for (const plugin of report.pluginReports ?? []) {
-    for (const v of plugin.violations ?? []) {
+  for (const r of report.pluginReports ?? []) {
+    if (r.metadata?.error) {
+      // A plugin that crashed (say, cfn-guard could not run) checked nothing: that is no pass.
+      throw new Error(String(r.metadata.error));
+    }
+    for (const v of r.violations ?? []) {
       for (const c of v.violatingConstructs ?? []) {
-        findings.push({ rule: v.ruleName, path: c.constructPath, severity: v.severity });
+        findings.push({ plugin: r.pluginName, rule: v.ruleName, path: c.constructPath ?? '', severity: v.severity });
       }
     }
   }
   return findings;
+}
+
+/** cdk-nag's AwsSolutions pack only (see `complianceFindings`). */
+export function awsSolutionsFindings(stack: Stack): Finding[] {
+  return complianceFindings(stack, ['AwsSolutions']);
 }
 
 /** The logical ID of the single resource of `type` whose path contains `pathPart`. */

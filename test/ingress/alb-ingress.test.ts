@@ -169,6 +169,20 @@ describe('AlbIngress on managed nodes', () => {
   });
 });
 
+test('the IAM5 acknowledgements hold in a stack with a concrete account and region, where cdk-nag writes them literally', () => {
+  // GIVEN a stack with an environment, as every cdk deploy has
+  const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
+  const network = new CustomerVpc(stack, 'Network');
+  const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') });
+  const ingress = new AlbIngress(stack, 'Ingress', { cluster });
+  // WHEN cdk-nag runs THEN the controller policy has no unacknowledged finding
+  expect(awsSolutionsFindings(stack).filter((f) => f.path.includes('/Ingress/'))).toEqual([]);
+  // and the acknowledged ids name this account and region, not <AWS::Region>
+  const ids = ingress.controllerPolicy!.node.metadata.flatMap((m) => Object.keys(m.data ?? {}));
+  expect(ids).toContain('Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:eu-west-1:111122223333:security-group/*]');
+  expect(ids.filter((id) => id.includes('<AWS::Region>') || id.includes('<AWS::AccountId>'))).toEqual([]);
+});
+
 describe('AlbIngress on Fargate', () => {
   let stack: Stack;
   let template: Template;

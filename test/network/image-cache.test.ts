@@ -45,8 +45,9 @@ describe('ImageCache defaults', () => {
     expect(uri).toEqual({ 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/ecr-public/eks/aws-load-balancer-controller:v3.2.2']] });
   });
 
-  test('grantPull lets the role import and create repositories under the cache prefix only', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+  test('grantPull lets the role import and create repositories under the cache prefix only, through a managed policy', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('NodeRole') }],
       PolicyDocument: {
         Statement: [{
@@ -58,7 +59,7 @@ describe('ImageCache defaults', () => {
     });
   });
 
-  test('cdk-nag AwsSolutions finds nothing (the prefix wildcard is acknowledged on the role)', () => {
+  test('cdk-nag AwsSolutions finds nothing (the prefix wildcard is acknowledged on the pull policy)', () => {
     expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 });

@@ -322,7 +322,11 @@ describe.each(VARIANTS)('%s', (_name, subject, privateCluster) => {
     });
 
     test('P5: whatever pulls images (node roles, Fargate pod execution roles) may pull through the cache, and nothing more', () => {
-      const policies = resourcesOf(s(), 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage'));
+      // One managed pull policy, attached to each role that pulls, and no inline grant anywhere.
+      const inline = resourcesOf(s(), 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage'));
+      expect(inline).toEqual([]);
+      const policies = resourcesOf(s(), 'AWS::IAM::ManagedPolicy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage'));
+      expect(policies).toHaveLength(1);
       const roles = policies.flatMap(([, p]) => p.Properties.Roles.map((r: any) => r.Ref));
       const expected = { 'managed': /^ClusterNodeGroupNodeRole/, 'self-managed': /^ClusterSelfManagedNodesNodeRole/, 'fargate': /PodExecutionRole/, 'auto-mode': /^ClusterAutoModeNodeRole/ }[mode]!;
       expect(roles.length).toBe(mode === 'fargate' ? 2 : 1);

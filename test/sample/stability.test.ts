@@ -9,11 +9,12 @@ import { MODES, resourcesOf, sample } from './fixtures';
 const COMMON = {
   'AWS::EKS::Cluster': ['ClusterC2E21B66'],
   'AWS::EFS::FileSystem': ['EfsFileSystem339D9BB5'],
-  'AWS::S3::Bucket': ['ContentBucket52D4B12C'],
+  'AWS::S3::Bucket': ['AccessLogsBucket83982689', 'ContentBucket52D4B12C'],
+  'AWS::Backup::BackupVault': ['EfsBackupVaultEE92D008'],
 };
 const ON_NODES = {
   ...COMMON,
-  'AWS::KMS::Key': ['ClusterEncryptionKeyCA996B21', 'EbsVolumeKey79F90854', 'EfsFileSystemKeyEBA3F026', 'NetworkFlowLogKeyF785E5F9'],
+  'AWS::KMS::Key': ['ClusterEncryptionKeyCA996B21', 'ContentKey78A057A4', 'EbsVolumeKey79F90854', 'EfsFileSystemKeyEBA3F026', 'NetworkFlowLogKeyF785E5F9'],
   'AWS::Logs::LogGroup': ['ClusterControlPlaneLogGroup6A0AE1E2', 'NetworkFlowLogGroup4F8CEEEF'],
   'volume manifests': ['EbsStorageClass1B77ADFE', 'EfsStorageClass486F6E92', 'SampleWorkloadsDC68415E'],
 };
@@ -23,12 +24,12 @@ const STATEFUL_IDS: Record<string, Record<string, string[]>> = {
   'auto-mode': ON_NODES,
   'fargate': {
     ...COMMON,
-    'AWS::KMS::Key': ['ClusterEncryptionKeyCA996B21', 'ClusterFargateLoggingEncryptionKey6B3A116D', 'EfsFileSystemKeyEBA3F026', 'NetworkFlowLogKeyF785E5F9'],
+    'AWS::KMS::Key': ['ClusterEncryptionKeyCA996B21', 'ClusterFargateLoggingEncryptionKey6B3A116D', 'ContentKey78A057A4', 'EfsFileSystemKeyEBA3F026', 'NetworkFlowLogKeyF785E5F9'],
     'AWS::Logs::LogGroup': ['ClusterControlPlaneLogGroup6A0AE1E2', 'ClusterFargateLoggingLogGroup7B55023B', 'NetworkFlowLogGroup4F8CEEEF'],
     'volume manifests': ['EfsSharedContentVolumeD9575548'],
   },
 };
-const RETAINED_TYPES = ['AWS::EKS::Cluster', 'AWS::EFS::FileSystem', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'];
+const RETAINED_TYPES = ['AWS::EKS::Cluster', 'AWS::EFS::FileSystem', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::Backup::BackupVault'];
 
 describe.each(MODES)('%s', (mode) => {
   test('the logical IDs of every stateful resource are the ones deployed before', () => {

@@ -78,10 +78,21 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
     });
   });
 
-  test('the driver role may use the volume key: grants only for AWS resources, and the data key operations', () => {
+  test('its new key denies kms:CreateGrant unless the grant is for an AWS resource (Control Tower CT.KMS.PR.3)', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('EBS volumes'),
+      KeyPolicy: { Statement: Match.arrayWith([{
+        Sid: 'DenyGrantsExceptForAwsResources', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }]) },
+    });
+  });
+
+  test('the driver role may use the volume key through a customer managed policy (no inline policy): grants only for AWS resources, and the data key operations', () => {
     // THEN
     const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EbsVolumeKey'), 'Arn'] };
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^EbsDriverRole') }],
       PolicyDocument: {
         Statement: [
@@ -102,7 +113,7 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
     // THEN
     const dependsOn = addonDependsOn(template);
     expect(dependsOn).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^EbsVolumeKeyPolicy/),
+      expect.stringMatching(/^EbsVolumeKeyManagedPolicy/),
       logicalIdsOf(template, 'AWS::EKS::Nodegroup', 'ClusterNodeGroup')[0],
       expect.stringMatching(/^ClusterCoreAddonsPodIdentityAgent/),
     ]));
@@ -111,7 +122,7 @@ describe('EbsCsiStorage on managed nodes, with defaults', () => {
   test('the volume key, the driver role and its key policy wait for no node', () => {
     // THEN
     const nodeGroup = logicalIdsOf(template, 'AWS::EKS::Nodegroup', 'ClusterNodeGroup')[0];
-    for (const [type, prefix] of [['AWS::KMS::Key', 'EbsVolumeKey'], ['AWS::IAM::Role', 'EbsDriverRole'], ['AWS::IAM::Policy', 'EbsVolumeKeyPolicy']]) {
+    for (const [type, prefix] of [['AWS::KMS::Key', 'EbsVolumeKey'], ['AWS::IAM::Role', 'EbsDriverRole'], ['AWS::IAM::ManagedPolicy', 'EbsVolumeKeyManagedPolicy']]) {
       for (const dependsOn of Object.values(dependsOnOf(template, type, prefix))) {
         expect(dependsOn).not.toContain(nodeGroup);
         expect(dependsOn.filter((d) => d.startsWith('ClusterCoreAddons'))).toEqual([]);
@@ -197,7 +208,7 @@ describe('EbsCsiStorage options', () => {
     expect(Object.keys(keys)).toHaveLength(0);
     const storageClass = objectOf(manifestObjects(template, 'EbsStorageClass'), 'StorageClass', 'fast.gp3');
     expect(storageClass.parameters.kmsKeyId).toBe('arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EncryptedVolumes', Resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' })]) },
     });
   });
@@ -274,7 +285,7 @@ describe('EbsCsiStorage derives everything from the cluster, per node mode', () 
 
     test("the cluster's role, which Auto Mode creates volumes with, may use the key", () => {
       // THEN
-      template.hasResourceProperties('AWS::IAM::Policy', {
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         Roles: [{ Ref: Match.stringLikeRegexp('^ClusterClusterRole') }],
         PolicyDocument: {
           Statement: [
@@ -320,7 +331,7 @@ describe('EbsCsiStorage on a bring-your-own cluster (EksCluster.fromCluster)', (
     // THEN
     const template = Template.fromStack(stack);
     expect(Object.keys(ebsAddons(template))).toHaveLength(0);
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^OwnedRole') }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EncryptedVolumes' })]) },
     });
@@ -348,7 +359,7 @@ describe('EbsCsiStorage on a bring-your-own cluster (EksCluster.fromCluster)', (
     // WHEN
     new EbsCsiStorage(stack, 'Ebs', { cluster: imported });
     // THEN
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: ['imported-cluster-role'],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EncryptedVolumes' })]) },
     });

@@ -1,13 +1,14 @@
-import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { pinnedAddonVersion } from '../../lib/private/addon-versions';
 import { CustomerVpc, EfsCsiStorage, EksCluster, IEksCluster, NodeMode, NodeModeType, VolumeReclaimPolicy } from '../../lib';
 import { isolatedVpc } from '../helpers/isolated-vpc';
-import { testApp } from '../helpers/synth';
+import { logicalIdOf, testApp } from '../helpers/synth';
 import {
   clusterStack, dependsOnOf, importedByoCluster, logicalIdsOf, manifestObjects, NODE_MODES, objectOf, ownedByoCluster, TEST_AZS,
 } from './storage-fixtures';
@@ -78,6 +79,38 @@ describe('EfsCsiStorage on managed nodes, with defaults', () => {
       Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('EFS file system') },
       DeletionPolicy: 'Retain',
     });
+  });
+
+  test('the key denies kms:CreateGrant unless the grant is for an AWS resource (Control Tower CT.KMS.PR.3)', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('EFS file system'),
+      KeyPolicy: { Statement: Match.arrayWith([{
+        Sid: 'DenyGrantsExceptForAwsResources', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }]) },
+    });
+  });
+
+  test('the file system is in an AWS Backup plan of its own: daily, 35 days, in a retained vault encrypted with its key', () => {
+    // THEN a vault, retained, with the file system's key
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EfsFileSystemKey'), 'Arn'] };
+    const vaultId = logicalIdOf(template, 'AWS::Backup::BackupVault', { Properties: { EncryptionKeyArn: keyArn } });
+    expect(template.toJSON().Resources[vaultId]).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+    // a plan backing up daily into it, kept 35 days
+    const planId = logicalIdOf(template, 'AWS::Backup::BackupPlan', {
+      Properties: { BackupPlan: { BackupPlanRule: [Match.objectLike({
+        TargetBackupVault: { 'Fn::GetAtt': [vaultId, 'BackupVaultName'] },
+        ScheduleExpression: 'cron(0 5 * * ? *)',
+        Lifecycle: { DeleteAfterDays: 35 },
+      })] } },
+    });
+    // and the file system selected into that plan
+    const fileSystemId = logicalIdOf(template, 'AWS::EFS::FileSystem');
+    const [selection] = Object.values(template.findResources('AWS::Backup::BackupSelection', {
+      Properties: { BackupPlanId: { 'Fn::GetAtt': [planId, 'BackupPlanId'] } },
+    })) as any[];
+    expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toContain(`"Ref":"${fileSystemId}"`);
   });
 
   test("one mount target in every AZ of the cluster's node subnets, all behind the mount target security group", () => {
@@ -357,6 +390,52 @@ describe('EfsCsiStorage options', () => {
     expect(storage.encryptionKey).toBeUndefined();
   });
 
+  test('backup: false creates no backup plan, vault or selection; EFS automatic backups stay on', () => {
+    // GIVEN
+    const { stack, eksCluster } = clusterStack(NodeMode.managed());
+    // WHEN
+    const storage = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster, backup: false });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    template.resourceCountIs('AWS::Backup::BackupVault', 0);
+    template.resourceCountIs('AWS::Backup::BackupSelection', 0);
+    template.hasResourceProperties('AWS::EFS::FileSystem', { BackupPolicy: { Status: 'ENABLED' } });
+    expect(storage.backupPlan).toBeUndefined();
+  });
+
+  test('a throw-away file system (removalPolicy DESTROY) has no backup plan unless asked for', () => {
+    // GIVEN a file system meant to be destroyed with the stack
+    const { stack, eksCluster } = clusterStack(NodeMode.managed());
+    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster, removalPolicy: RemovalPolicy.DESTROY });
+    // THEN nothing is left behind: no plan, and no retained vault
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    template.resourceCountIs('AWS::Backup::BackupVault', 0);
+  });
+
+  test('asked for on a throw-away file system, the backup vault is still retained (it holds the recovery points)', () => {
+    const { stack, eksCluster } = clusterStack(NodeMode.managed());
+    new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster, removalPolicy: RemovalPolicy.DESTROY, backup: true });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('a given backup plan gets the file system selected into it, and no plan or vault of its own', () => {
+    // GIVEN the user's plan
+    const { stack, eksCluster } = clusterStack(NodeMode.managed());
+    const plan = backup.BackupPlan.fromBackupPlanId(stack, 'OrgPlan', 'plan-0123');
+    // WHEN
+    const storage = new EfsCsiStorage(stack, 'Efs', { cluster: eksCluster, backupPlan: plan });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    template.resourceCountIs('AWS::Backup::BackupVault', 0);
+    template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupPlanId: 'plan-0123' });
+    expect(storage.backupPlan).toBe(plan);
+  });
+
   test('a given key and the bursting throughput mode are used', () => {
     // GIVEN
     const { stack, eksCluster } = clusterStack(NodeMode.managed());
@@ -397,6 +476,13 @@ describe('EfsCsiStorage bad input', () => {
       .toThrow(/EfsCsiStorage at 'Test\/Old' has invalid props:\n {2}- clientSecurityGroups: got 'a value'; is not an option of EfsCsiStorage.*\n {2}- nodeSubnets: got 'a value'; is not an option of EfsCsiStorage/);
     expect(() => new EfsCsiStorage(stack, 'Typo', { cluster: managed, gidRangeStrat: 1000 } as any))
       .toThrow(/gidRangeStrat: got 'a value'; is not an option of EfsCsiStorage \(did you mean 'gidRangeStart'\?\)/);
+  });
+
+  test('a backup plan with backup: false is refused (with backup left on, the plan is used: see options)', () => {
+    // WHEN / THEN
+    const plan = backup.BackupPlan.fromBackupPlanId(stack, 'Plan', 'plan-0123');
+    expect(() => new EfsCsiStorage(stack, 'PlanOff', { cluster: managed, backup: false, backupPlan: plan }))
+      .toThrow(/EfsCsiStorage at 'Test\/PlanOff' has invalid props:\n {2}- backupPlan: got 'a backup plan'; cannot be combined with backup: false/);
   });
 
   test('dynamic provisioning on Fargate is refused with the reason and the way out', () => {
@@ -447,6 +533,8 @@ describe('EfsCsiStorage bad input', () => {
       encryptionKey: new kms.Key(stack, 'Key'),
       throughputMode: efs.ThroughputMode.BURSTING,
     })).toThrow(/fileSystem: got 'an existing file system'; cannot be combined with props that create one \(encryptionKey, throughputMode\)/);
+    expect(() => new EfsCsiStorage(stack, 'WithBackup', { cluster: managed, fileSystem, backup: false }))
+      .toThrow(/fileSystem: got 'an existing file system'; cannot be combined with props that create one \(backup\)/);
   });
 
   test('a cluster whose node subnets select nothing (a VPC without private subnets) is refused', () => {

@@ -51,6 +51,17 @@ describe('FsxLustreCsiStorage on managed nodes', () => {
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('FSx for Lustre') }, DeletionPolicy: 'Retain' });
   });
 
+  test('its new key denies kms:CreateGrant unless the grant is for an AWS resource (Control Tower CT.KMS.PR.3)', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('FSx for Lustre'),
+      KeyPolicy: { Statement: Match.arrayWith([{
+        Sid: 'DenyGrantsExceptForAwsResources', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }]) },
+    });
+  });
+
   test('Lustre ports are open only between the file system and the cluster security group, in both directions', () => {
     // THEN
     const clusterSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cluster[0-9A-F]+$'), 'ClusterSecurityGroupId'] };
