@@ -41,6 +41,10 @@ if (sample === 'fleet') {
     throw new Error(`context removalPolicy: got '${removalPolicyName}'; must be one of ${Object.keys(REMOVAL_POLICIES).join(', ')} (cdk deploy -c removalPolicy=destroy)`);
   }
 
+  // -c clusterAdminPrincipalArns=arn:aws:iam::<account>:role/Admin[,...]: who may use kubectl.
+  const admins: string | undefined = app.node.tryGetContext('clusterAdminPrincipalArns');
+  const clusterAdminPrincipalArns = admins === undefined ? undefined : String(admins).split(',').map((a) => a.trim()).filter((a) => a !== '');
+
   // Account and region come from the usual CDK variables when set (cdk deploy sets them from your
   // profile); otherwise the stack is environment-agnostic. Either way, the VPC's 3 AZs are resolved
   // by CloudFormation at deploy time, so synth needs no lookup and no credentials.
@@ -52,6 +56,7 @@ if (sample === 'fleet') {
     kubernetesVersion: kubernetesVersion === undefined ? undefined : eks.KubernetesVersion.of(String(kubernetesVersion)),
     // Unset: the library's default (RETAIN).
     removalPolicy,
+    clusterAdminPrincipalArns,
     env: process.env.CDK_DEFAULT_ACCOUNT || process.env.CDK_DEFAULT_REGION
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
       : undefined,
