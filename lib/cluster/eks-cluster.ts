@@ -34,7 +34,10 @@ import { EfsCsiStorage, EfsCsiStorageOptions } from '../storage/efs-csi-storage'
 import { FsxLustreCsiStorage, FsxLustreCsiStorageOptions } from '../storage/fsx-lustre-csi-storage';
 import { ControlPlaneComponentOptions, ControlPlaneEgressMode, SupportType } from './control-plane';
 import { IEksCluster } from './i-eks-cluster';
-import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../private/kubernetes-versions';
+import {
+  DEFAULT_KUBERNETES_VERSION, standardSupportEndedBeforeTable, SUPPORTED_KUBERNETES_VERSIONS, VERSION_TABLE_AS_OF,
+} from '../private/kubernetes-versions';
+import { warn } from '../private/warnings';
 import { WorkloadRole, WorkloadRoleOptions } from './workload-role';
 
 /** All five control-plane log types. */
@@ -589,14 +592,22 @@ export class EksCluster extends Construct implements IEksCluster {
 
     // Warnings (legal but risky choices)
     if (props.controlPlaneEgressMode === ControlPlaneEgressMode.CUSTOMER_ROUTED) {
-      Annotations.of(this).addWarningV2('cdk-eks-architecture:control-plane-egress-customer-routed',
+      warn(this, 'control-plane-egress-customer-routed',
         'controlPlaneEgressMode CUSTOMER_ROUTED is one-way: EKS never lets this cluster go back to AWS_MANAGED. The API server\'s ' +
         'webhook, OIDC discovery and aggregated-API traffic now follows your subnets\' routes, security groups and network ACLs' +
         (isolated ? '; these subnets are isolated, so only VPC endpoints and networks routed from the VPC are reachable' : '') +
         ' (docs/CLUSTER.md).');
     }
+    const pastStandardSupport = standardSupportEndedBeforeTable(version.version);
+    if (supportType === SupportType.STANDARD && pastStandardSupport !== undefined) {
+      warn(this, 'version-past-standard-support',
+        `Kubernetes ${version.version} left standard support on ${pastStandardSupport} (the version table of this release is of ` +
+        `${VERSION_TABLE_AS_OF}): with supportType STANDARD, EKS upgrades such a control plane to the next version on its own, or may ` +
+        'refuse to create it. Choose a version still in standard support (KubernetesVersions.SUPPORTED, docs/CLUSTER.md), or ' +
+        'supportType EXTENDED and its price.');
+    }
     if (supportType === SupportType.EXTENDED) {
-      Annotations.of(this).addWarningV2('cdk-eks-architecture:extended-support',
+      warn(this, 'extended-support',
         `supportType EXTENDED: once Kubernetes ${version.version} leaves standard support, this cluster is billed the extended-support ` +
         'price (about 6 times the standard control-plane price) until it is upgraded (docs/CLUSTER.md).');
     }

@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -10,6 +10,7 @@ import { checkOidcProvider, irsaPrincipal } from '../private/oidc';
 import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
 import { IEksCluster } from './i-eks-cluster';
+import { warn } from '../private/warnings';
 
 /**
  * Which service account a {@link WorkloadRole} is for, without the cluster: what
@@ -177,7 +178,7 @@ export class WorkloadRole extends Construct {
         }));
       }
       if (policy !== undefined && props.disableSessionTags !== true) {
-        Annotations.of(this).addWarningV2('cdk-eks-architecture:session-policy-with-session-tags',
+        warn(this, 'session-policy-with-session-tags',
           'sessionPolicy with session tags on: STS packs both into one size limit, and AssumeRole fails with PackedPolicyTooLarge ' +
           'when they exceed it; set disableSessionTags: true unless the pods need the tags (docs/CLUSTER.md).');
       }

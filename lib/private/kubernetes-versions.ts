@@ -30,6 +30,21 @@ export const KUBERNETES_VERSION_TABLE: readonly KubernetesVersionFacts[] = [
 ];
 
 /**
+ * The day the support dates of the table were last checked: a fact of this release, not the clock,
+ * so that synth output never depends on the day it runs. Refreshed with the table (docs/CLUSTER.md).
+ */
+export const VERSION_TABLE_AS_OF = '2026-12-01';
+
+/**
+ * The last day of standard support of `version` when it lies before {@link VERSION_TABLE_AS_OF},
+ * else undefined (a version still in standard support, or one the table does not know).
+ */
+export function standardSupportEndedBeforeTable(version: string): string | undefined {
+  const ends = kubernetesVersionFacts(version)?.standardSupportEnds;
+  return ends !== undefined && ends < VERSION_TABLE_AS_OF ? ends : undefined;
+}
+
+/**
  * The Kubernetes versions this library is tested with.
  *
  * Each has a row in the add-on version table and AL2023/Bottlerocket node AMIs. Amazon Linux 2

@@ -1,14 +1,15 @@
 import { Annotations, CfnResource, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { warningId } from './warnings';
 
 /**
  * Warning ids of the lifecycle. Stable: users acknowledge them by id
  * (`Annotations.of(scope).acknowledgeWarning(id, reason)`).
  */
-export const WARN_DESTROY = 'cdk-eks-architecture:removal-policy-destroy';
-export const WARN_NODEGROUP_NAME = 'cdk-eks-architecture:explicit-nodegroup-name';
-export const WARN_FARGATE_PROFILE_NAME = 'cdk-eks-architecture:explicit-fargate-profile-name';
-export const WARN_NO_DRAIN = 'cdk-eks-architecture:self-managed-nodes-without-drain';
+export const WARN_DESTROY = warningId('removal-policy-destroy');
+export const WARN_NODEGROUP_NAME = warningId('explicit-nodegroup-name');
+export const WARN_FARGATE_PROFILE_NAME = warningId('explicit-fargate-profile-name');
+export const WARN_NO_DRAIN = warningId('self-managed-nodes-without-drain');
 
 /**
  * Warns that `removalPolicy: DESTROY` deletes `what` with the stack. Legal (throw-away stacks),

@@ -13,6 +13,14 @@ export const WARNING_IDS = [
   'pod-ips-exceed-subnets',
   'private-cluster-endpoints',
   'explicit-name',
+  'explicit-nodegroup-name',
+  'explicit-fargate-profile-name',
+  'removal-policy-destroy',
+  'self-managed-nodes-without-drain',
+  'extended-support',
+  'version-past-standard-support',
+  'control-plane-egress-customer-routed',
+  'session-policy-with-session-tags',
 ] as const;
 
 /** One of {@link WARNING_IDS}. */

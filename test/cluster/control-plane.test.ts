@@ -196,3 +196,28 @@ describe('KubernetesVersions support calendar', () => {
     expect(() => KubernetesVersions.standardSupportEnds('1.32')).toThrow(/Kubernetes 1.32 is not supported/);
   });
 });
+
+describe('a version past standard support', () => {
+  /** The warnings of a cluster of `version` with `supportType`. */
+  const warningsOf = (version: eks.KubernetesVersion, supportType?: SupportType) => {
+    const stack = newStack();
+    const network = new CustomerVpc(stack, 'Network');
+    new EksCluster(stack, 'Cluster', { vpc: network.vpc, kubernetesVersion: version, supportType, clusterAdminPrincipalArns: ['arn:aws:iam::111122223333:role/Admin'] });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('left standard support')).map((w) => w.entry.data);
+  };
+
+  test('warns with STANDARD support: 1.33 left standard support before the version table of this release', () => {
+    expect(warningsOf(eks.KubernetesVersion.V1_33)).toEqual([
+      expect.stringMatching(/^Kubernetes 1.33 left standard support on 2026-07-29 \(the version table of this release is of 2026-12-01\).*\[ack: cdk-eks-architecture:version-past-standard-support\]$/),
+    ]);
+  });
+
+  test('does not warn for a version still in standard support', () => {
+    expect(warningsOf(eks.KubernetesVersion.V1_34)).toEqual([]);
+    expect(warningsOf(eks.KubernetesVersion.V1_36)).toEqual([]);
+  });
+
+  test('does not warn with EXTENDED support, which is what such a version needs', () => {
+    expect(warningsOf(eks.KubernetesVersion.V1_33, SupportType.EXTENDED)).toEqual([]);
+  });
+});
