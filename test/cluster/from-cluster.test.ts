@@ -87,6 +87,9 @@ describe('EksCluster.fromCluster reads what it can', () => {
     expect(groups).toHaveLength(2);
     expect(template.Resources.RunsPods.DependsOn).toEqual(expect.arrayContaining(groups));
     expect(handle.nodeSecurityGroups).toContain(extraGroup);
+    // registering the same group again adds it once
+    handle.registerCapacity(later, [extraGroup]);
+    expect(handle.nodeSecurityGroups.filter((g) => g === extraGroup)).toHaveLength(1);
   });
 });
 
@@ -108,7 +111,7 @@ describe('EksCluster.fromCluster refuses what it cannot know or what contradicts
 
   test('Auto Mode stated on a cluster without Auto Mode compute', () => {
     expect(adapt((stack, vpc) => ({ cluster: ownCluster(stack, vpc), nodeModeType: NodeModeType.AUTO_MODE })))
-      .toThrow(/nodeModeType: got 'auto-mode'; the cluster does not have Auto Mode compute turned on/);
+      .toThrow(/nodeModeType: got 'auto-mode'; the cluster does not have Auto Mode compute turned on: state how its pods run \(managed, self-managed, fargate\)$/);
   });
 
   test('another mode stated on an Auto Mode cluster', () => {
@@ -189,3 +192,35 @@ describe('EksCluster.fromCluster refuses what it cannot know or what contradicts
     expect(stack.resolve(handle.kubernetesVersion.version)).toEqual({ Ref: 'Version' });
   });
 });
+
+describe('EksCluster.fromCluster accepts stated facts that agree with the cluster', () => {
+  test('the same service CIDR and the same role as the cluster\'s', () => {
+    const { stack, vpc } = vpcStack();
+    const own = ownCluster(stack, vpc, { serviceIpv4Cidr: '172.20.0.0/16' });
+    const handle = EksCluster.fromCluster(stack, 'Handle', {
+      cluster: own, nodeModeType: NodeModeType.MANAGED, serviceIpv4Cidr: '172.20.0.0/16', clusterRole: own.role,
+    });
+    expect([handle.serviceIpv4Cidr, handle.clusterRole]).toEqual(['172.20.0.0/16', own.role]);
+  });
+
+  test('self-managed nodes with their security groups stated', () => {
+    const { stack, vpc } = vpcStack();
+    const own = ownCluster(stack, vpc);
+    const nodes = new ec2.SecurityGroup(stack, 'Nodes', { vpc });
+    const handle = EksCluster.fromCluster(stack, 'Handle', { cluster: own, nodeModeType: NodeModeType.SELF_MANAGED, nodeSecurityGroups: [own.clusterSecurityGroup, nodes] });
+    expect(handle.nodeSecurityGroups).toEqual([own.clusterSecurityGroup, nodes]);
+  });
+
+  test('with no capacity stated, what waits for capacity waits for nothing; capacity registered without security groups adds none', () => {
+    const { stack, vpc } = vpcStack();
+    const own = ownCluster(stack, vpc);
+    const handle = EksCluster.fromCluster(stack, 'Handle', { cluster: own, nodeModeType: NodeModeType.MANAGED });
+    const dependent = new CfnResource(stack, 'RunsPods', { type: 'Custom::RunsPods' });
+    handle.waitForCapacity(dependent);
+    handle.registerCapacity(new CfnResource(stack, 'Capacity', { type: 'Custom::Capacity' }));
+    const template = Template.fromStack(stack).toJSON();
+    expect(template.Resources.RunsPods.DependsOn).toEqual(['Capacity']);
+    expect(handle.nodeSecurityGroups).toEqual([own.clusterSecurityGroup]);
+  });
+});
+
