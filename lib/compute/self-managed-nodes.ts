@@ -391,7 +391,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
     Tags.of(autoScalingGroup).add(`kubernetes.io/cluster/${eksCluster.clusterName}`, 'owned', { applyToLaunchedInstances: true });
     if (drain) {
       // Terminations wait for a drain, launches for a Ready node: rolling updates go node by node.
-      _NodeTerminationHandler.of(eksCluster, { chartRepository: props.drainChartRepository, imageCache: props.imageCache }).serve(autoScalingGroup);
+      _NodeTerminationHandler.obtain(eksCluster, { chartRepository: props.drainChartRepository, imageCache: props.imageCache }).serve(autoScalingGroup);
       Tags.of(autoScalingGroup).add(NTH_MANAGED_TAG, 'true', { applyToLaunchedInstances: true });
     }
 

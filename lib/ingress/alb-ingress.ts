@@ -210,7 +210,7 @@ export class AlbIngress extends Construct {
     let controllerRole: iam.Role | undefined;
     let controllerPolicy: iam.Policy | undefined;
     if (controllerInstalled) {
-      controllerRole = useIrsa ? this.irsaRole(cluster.cluster) : new iam.Role(this, 'ControllerRole', {
+      controllerRole = useIrsa ? this.createIrsaRole(cluster.cluster) : new iam.Role(this, 'ControllerRole', {
         description: `Pod Identity role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT})`,
         assumedBy: podIdentityPrincipal(),
       });
@@ -299,7 +299,7 @@ export class AlbIngress extends Construct {
   }
 
   /** An IRSA role only the controller's service account can assume (Fargate). */
-  private irsaRole(cluster: eks.ICluster): iam.Role {
+  private createIrsaRole(cluster: eks.ICluster): iam.Role {
     return new iam.Role(this, 'ControllerRole', {
       description: `IRSA role of the AWS Load Balancer Controller (${NAMESPACE}/${SERVICE_ACCOUNT}), for Fargate`,
       assumedBy: irsaPrincipal(this, 'IrsaConditions', cluster, NAMESPACE, SERVICE_ACCOUNT),

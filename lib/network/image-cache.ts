@@ -172,7 +172,7 @@ export class ImageCache extends Construct implements IImageCache {
     const principal = grantee.grantPrincipal;
     if (principal instanceof iam.Role) {
       // A managed policy, attached to every role that pulls (HIPAA, NIST and PCI ask for no inline policies).
-      this.pullPolicy().attachToRole(principal);
+      this.ensurePullPolicy().attachToRole(principal);
       return iam.Grant.drop(grantee, 'pull through the cache: attached the managed pull policy');
     }
     return iam.Grant.addToPrincipal({ grantee, actions: PULL_ACTIONS, resourceArns: this.cacheRepositoryArns() });
@@ -186,7 +186,7 @@ export class ImageCache extends Construct implements IImageCache {
   }
 
   /** The managed policy that lets a node pull through the cache, created with its first grant. */
-  private pullPolicy(): iam.ManagedPolicy {
+  private ensurePullPolicy(): iam.ManagedPolicy {
     const existing = this.node.tryFindChild('PullPolicy') as iam.ManagedPolicy | undefined;
     if (existing) {
       return existing;

@@ -53,7 +53,7 @@ export class _NodeTerminationHandler extends Construct {
    * The handler of `cluster`, created under the cluster's scope the first time nodes ask for it,
    * with the chart source and image cache of that first caller.
    */
-  public static of(cluster: IEksCluster, source: NthSource = {}): _NodeTerminationHandler {
+  public static obtain(cluster: IEksCluster, source: NthSource = {}): _NodeTerminationHandler {
     return (cluster.node.tryFindChild(ID) as _NodeTerminationHandler | undefined) ?? new _NodeTerminationHandler(cluster, ID, cluster, source);
   }
 
