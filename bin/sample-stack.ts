@@ -140,10 +140,9 @@ export class SampleStack extends Stack {
         kubernetesVersion: props.kubernetesVersion,
         clusterAdminPrincipalArns: props.clusterAdminPrincipalArns,
       },
-      ingressOptions: privateCluster && !autoMode ? {
-        chartRepository: props.albChartRepository ?? privateEcr('aws-load-balancer-controller'),
-        imageCache,
-      } : undefined,
+      // The platform grants the node roles pulls through the cache and gives it to the controller.
+      imageCache,
+      ingressOptions: privateCluster && !autoMode ? { chartRepository: props.albChartRepository ?? privateEcr('aws-load-balancer-controller') } : undefined,
       // kubectl 1.36 talks to 1.35 and 1.37 too (one minor either way).
       kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
       platformName: props.platformName,
@@ -153,18 +152,8 @@ export class SampleStack extends Stack {
     this.ebs = this.platform.ebs;
     this.efs = this.platform.efs!;
     this.ingress = this.platform.ingress!;
+    this.imageCache = imageCache;
     const fargate = this.cluster.nodeModeType === NodeModeType.FARGATE;
-
-    // Whatever pulls images (node roles, Fargate pod execution roles) may pull through the cache.
-    if (imageCache) {
-      const capacity = this.cluster.capacity;
-      for (const role of [capacity.nodeRole, ...(capacity.fargateProfiles ?? []).map((p) => p.podExecutionRole)]) {
-        if (role) {
-          imageCache.grantPull(role);
-        }
-      }
-      this.imageCache = imageCache;
-    }
 
     // What the content loader really does: read the site content from one bucket, encrypted with
     // its own key, its server access logs kept in a second bucket.

@@ -10,6 +10,7 @@ import { EksCluster } from '../cluster/eks-cluster';
 import { NodeMode, NodeModeType } from '../compute/node-mode';
 import { AlbIngress, AlbIngressOptions } from '../ingress/alb-ingress';
 import { CustomerVpc, CustomerVpcProps } from '../network/customer-vpc';
+import { IImageCache, ImageCache } from '../network/image-cache';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { PropErrors } from '../private/prop-errors';
 import { EbsCsiStorage, EbsCsiStorageOptions } from '../storage/ebs-csi-storage';
@@ -238,11 +239,20 @@ export interface EksPlatformProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The ECR pull-through cache images come through on a network with no internet path. The
+   * platform grants its node roles (or Fargate pod execution roles) pulls through it, and gives it
+   * to the ingress controller (unless `ingressOptions` names one).
+   *
+   * @default - on a private network (`network.privateCluster`), a new `ImageCache`; none otherwise
+   */
+  readonly imageCache?: IImageCache;
 }
 
 const PROPS_KEYS = optionKeys<EksPlatformProps>({
   network: true, cluster: true, kubectlLayer: true, ebs: true, ebsOptions: true, efs: true, efsOptions: true,
-  ingress: true, ingressOptions: true, platformName: true, removalPolicy: true,
+  ingress: true, ingressOptions: true, platformName: true, removalPolicy: true, imageCache: true,
 });
 const CLUSTER_KEYS = optionKeys<EksPlatformClusterOptions>({
   nodeMode: true, kubernetesVersion: true, clusterName: true, publicAccessCidrs: true, allowPublicEndpointFromAnywhere: true,
@@ -296,6 +306,13 @@ export class EksPlatform extends Construct {
    */
   public readonly identity?: ClusterIdentity;
 
+  /**
+   * The pull-through cache images come through.
+   *
+   * @default - none on a network with an internet path, unless `imageCache` was given
+   */
+  public readonly imageCache?: IImageCache;
+
   public constructor(scope: Construct, id: string, props: EksPlatformProps = {}) {
     super(scope, id);
 
@@ -318,12 +335,22 @@ export class EksPlatform extends Construct {
     // Children
     const removalPolicy = props.removalPolicy;
     this.network = new CustomerVpc(this, 'Network', { removalPolicy, ...props.network });
+    const imageCache = props.imageCache ?? (this.network.privateCluster ? new ImageCache(this, 'ImageCache') : undefined);
     this.cluster = new EksCluster(this, 'Cluster', {
       removalPolicy,
       ...clusterOptions,
       vpc: this.network.vpc,
       kubectlLayer: props.kubectlLayer,
     });
+    // Whatever pulls images (node roles, Fargate pod execution roles) may pull through the cache.
+    if (imageCache) {
+      const capacity = this.cluster.capacity;
+      for (const role of [capacity.nodeRole, ...(capacity.fargateProfiles ?? []).map((p) => p.podExecutionRole)]) {
+        if (role) {
+          imageCache.grantPull(role);
+        }
+      }
+    }
     if (ebs) {
       this.ebs = new EbsCsiStorage(this, 'Ebs', { removalPolicy, ...props.ebsOptions, cluster: this.cluster });
     }
@@ -331,10 +358,13 @@ export class EksPlatform extends Construct {
       this.efs = new EfsCsiStorage(this, 'Efs', { removalPolicy, ...props.efsOptions, cluster: this.cluster });
     }
     if (props.ingress ?? true) {
-      this.ingress = new AlbIngress(this, 'Ingress', { ...props.ingressOptions, cluster: this.cluster });
+      // The controller's image comes through the cache (Auto Mode installs no controller).
+      const viaCache = imageCache && this.cluster.nodeModeType !== NodeModeType.AUTO_MODE ? { imageCache } : {};
+      this.ingress = new AlbIngress(this, 'Ingress', { ...viaCache, ...props.ingressOptions, cluster: this.cluster });
     }
     if (props.platformName !== undefined) {
       this.identity = new ClusterIdentity(this, 'Identity', { cluster: this.cluster, platformName: props.platformName });
     }
+    this.imageCache = imageCache;
   }
 }

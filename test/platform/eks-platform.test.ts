@@ -130,3 +130,47 @@ describe('EksPlatform refuses at synth', () => {
   });
 });
 
+
+describe('EksPlatform on a network with no internet path', () => {
+  const CHART = 'oci://111111111111.dkr.ecr.eu-west-1.amazonaws.com/charts/aws-load-balancer-controller';
+
+  test('creates the pull-through cache, grants the node role pulls through it, and gives it to the controller', () => {
+    // GIVEN a private platform that names only its chart source
+    const { platform: p, template } = platform({ network: { privateCluster: true }, ingressOptions: { chartRepository: CHART } });
+    // THEN a cache exists, its managed pull policy is attached to the node role, and the controller image comes through it
+    expect(p.imageCache).toBeInstanceOf(ImageCache);
+    template.resourceCountIs('AWS::ECR::PullThroughCacheRule', 1);
+    const pull = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter((r: any) => JSON.stringify(r.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage')) as any[];
+    expect(pull).toHaveLength(1);
+    expect(pull[0].Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^PlatformClusterNodeGroupNodeRole/) }]);
+    const chart = Object.values(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0] as any;
+    expect(JSON.stringify(chart.Properties.Values)).toMatch(/ecr-public\/eks\/aws-load-balancer-controller/);
+  });
+
+  test('on Fargate, the pod execution roles get the pulls', () => {
+    const { template } = platform({ network: { privateCluster: true }, cluster: { nodeMode: NodeMode.fargate() }, ebs: false, ingressOptions: { chartRepository: CHART } });
+    const pull = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter((r: any) => JSON.stringify(r.Properties.PolicyDocument).includes('ecr:BatchImportUpstreamImage')) as any[];
+    expect(pull[0].Properties.Roles.map((r: any) => r.Ref)).toEqual([
+      expect.stringMatching(/SystemFargateProfilePodExecutionRole/), expect.stringMatching(/WorkloadFargateProfilePodExecutionRole/),
+    ]);
+  });
+
+  test('a given cache is used, and none is created', () => {
+    const stack = newStack();
+    const cache = new ImageCache(stack, 'Mine');
+    const p = new EksPlatform(stack, 'Platform', {
+      kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'), network: { privateCluster: true }, imageCache: cache, ingressOptions: { chartRepository: CHART },
+    });
+    expect(p.imageCache).toBe(cache);
+    Template.fromStack(stack).resourceCountIs('AWS::ECR::PullThroughCacheRule', 1);
+    expect(p.node.tryFindChild('ImageCache')).toBeUndefined();
+  });
+
+  test('with an internet path there is no cache', () => {
+    const { platform: p, template } = platform();
+    expect(p.imageCache).toBeUndefined();
+    template.resourceCountIs('AWS::ECR::PullThroughCacheRule', 0);
+  });
+});
