@@ -11,6 +11,7 @@ import { claimAddon } from '../private/app-registry';
 import { checkTagsAtSynth } from '../private/tag-rules';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
+import { requireClusterHandle } from '../private/cluster-facts';
 
 /** Options every core add-on takes. */
 export interface CoreAddonOptions {
@@ -246,6 +247,7 @@ export class CoreAddons extends Construct {
 
   public constructor(scope: Construct, id: string, props: CoreAddonsProps) {
     super(scope, id);
+    requireClusterHandle(this, 'CoreAddons', props.cluster);
 
     // Defaults
     const cluster = props.cluster;

@@ -11,6 +11,7 @@ import { podIdentityPrincipal } from '../private/pod-identity';
 import { PropErrors } from '../private/prop-errors';
 import { IEksCluster } from './i-eks-cluster';
 import { warn } from '../private/warnings';
+import { requireClusterHandle } from '../private/cluster-facts';
 
 /**
  * Which service account a {@link WorkloadRole} is for, without the cluster: what
@@ -116,6 +117,7 @@ export class WorkloadRole extends Construct {
 
   public constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
     super(scope, id);
+    requireClusterHandle(this, 'WorkloadRole', props.cluster);
 
     // Defaults
     const cluster = props.cluster;

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
-import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKubectlProvider, requireClusterHandle } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { warnIfDestroyed } from '../private/lifecycle';
 import { checkEncryptionKey } from '../private/kms-rules';
@@ -67,6 +67,7 @@ export class FargateLogging extends Construct {
 
   public constructor(scope: Construct, id: string, props: FargateLoggingProps) {
     super(scope, id);
+    requireClusterHandle(this, 'FargateLogging', props.cluster);
 
     // Defaults
     const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;

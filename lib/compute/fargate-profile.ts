@@ -11,6 +11,7 @@ import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel } from '../private/kubernetes-names';
 import { attachManagedPolicies, checkLabels, checkPrivateSubnets } from '../private/node-common';
 import { PropErrors } from '../private/prop-errors';
+import { requireClusterHandle } from '../private/cluster-facts';
 
 const PROFILE_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -78,6 +79,7 @@ export class FargateProfile extends Construct {
 
   public constructor(scope: Construct, id: string, props: FargateProfileProps) {
     super(scope, id);
+    requireClusterHandle(this, 'FargateProfile', props.cluster);
 
     // Defaults
     const eksCluster = props.cluster;

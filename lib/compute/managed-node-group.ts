@@ -17,6 +17,7 @@ import { PropErrors } from '../private/prop-errors';
 import { NodegroupUpdateStrategy, NodeRepairOptions, WarmPoolOptions } from './node-lifecycle';
 import { checkTagsAtSynth } from '../private/tag-rules';
 import { NodeTaint } from './node-taint';
+import { requireClusterHandle } from '../private/cluster-facts';
 
 /** Managed node groups scale to at most 1,000 nodes per EKS quota; this library caps the check there. */
 const MAX_NODES = 1000;
@@ -207,6 +208,7 @@ export class ManagedNodeGroup extends Construct {
 
   public constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
+    requireClusterHandle(this, 'ManagedNodeGroup', props.cluster);
 
     // Defaults
     const instanceTypes = props.instanceTypes ?? [DEFAULT_INSTANCE_TYPE];

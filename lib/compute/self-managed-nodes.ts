@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { acknowledge, acknowledgeControlTower, acknowledgeInPacks, HIPAA, NIST, PCI } from '../private/acknowledge';
-import { tryRead } from '../private/cluster-facts';
+import { tryRead, requireClusterHandle } from '../private/cluster-facts';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { WARN_NO_DRAIN } from '../private/lifecycle';
 import { warnPodIpsExceedSubnets } from '../private/network-rules';
@@ -258,6 +258,7 @@ export class SelfManagedNodes extends Construct implements ec2.IConnectable {
 
   public constructor(scope: Construct, id: string, props: SelfManagedNodesProps) {
     super(scope, id);
+    requireClusterHandle(this, 'SelfManagedNodes', props.cluster);
 
     // Defaults
     const instanceTypes = props.instanceTypes ?? [DEFAULT_INSTANCE_TYPE];

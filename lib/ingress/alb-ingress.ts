@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
 import { acknowledge, acknowledgeInPacks, findingEnv, HIPAA, NIST, PCI } from '../private/acknowledge';
-import { checkKubectlProvider } from '../private/cluster-facts';
+import { checkKubectlProvider, requireClusterHandle } from '../private/cluster-facts';
 import { checkVpcEndpoints, ENDPOINTS, isPrivateEcrOci, KUBECTL_PROVIDER_ENDPOINTS, VpcEndpointNeed } from '../private/endpoints';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { claim, claimAddon, clusterOwnerKey } from '../private/app-registry';
@@ -164,6 +164,7 @@ export class AlbIngress extends Construct {
 
   public constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
+    requireClusterHandle(this, 'AlbIngress', props.cluster);
 
     // Defaults
     const cluster = props.cluster;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { EksCluster } from '../cluster/eks-cluster';
 import { IEksCluster } from '../cluster/i-eks-cluster';
 import { NodeModeType } from '../compute/node-mode';
-import { tryClusterSecurityGroup, tryRead } from '../private/cluster-facts';
+import { tryClusterSecurityGroup, tryRead, requireClusterHandle } from '../private/cluster-facts';
 import { checkPlatformName, IDENTITY_KEYS, identityParameterName, identityPrefix, IdentityKey } from '../private/identity-names';
 import { checkKnownKeys, optionKeys } from '../private/known-keys';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
@@ -170,6 +170,7 @@ export class ClusterIdentity extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterIdentityProps) {
     super(scope, id);
+    requireClusterHandle(this, 'ClusterIdentity', props.cluster);
 
     // Defaults: what the cluster can tell (an imported aws-eks-v2 cluster may not know its endpoint)
     const cluster = props.cluster;

@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { IConstruct } from 'constructs';
+import type { IEksCluster } from '../cluster/i-eks-cluster';
 import { PropErrors } from './prop-errors';
 
 /**
@@ -68,4 +70,28 @@ export const NO_KUBECTL_PROVIDER = 'the cluster has no kubectl provider, which H
 /** Records an error when the cluster has no kubectl provider; `what` names what needs it. */
 export function checkKubectlProvider(errors: PropErrors, kubectlProvider: eks.IKubectlProvider | undefined, what: string): void {
   errors.check(kubectlProvider !== undefined, 'cluster', 'a cluster without a kubectl provider', `${what} needs it: ${NO_KUBECTL_PROVIDER}`);
+}
+
+/**
+ * Records an error when `cluster` is not an `IEksCluster`: missing, or an aws-eks-v2 cluster passed
+ * where the handle is expected (the 0.1 API, or a caller from plain JavaScript). Returns whether it
+ * is one, so the caller can stop before reading facts off it.
+ */
+export function checkClusterHandle(errors: PropErrors, cluster: IEksCluster | undefined): boolean {
+  const isHandle = cluster !== undefined && cluster !== null && typeof cluster.waitForCapacity === 'function'
+    && typeof cluster.registerCapacity === 'function' && cluster.kubernetesVersion !== undefined && cluster.nodeModeType !== undefined;
+  errors.check(isHandle, 'cluster', cluster === undefined || cluster === null ? undefined : cluster.node?.path ?? 'an object',
+    'must be an EksCluster, or an aws-eks-v2 cluster adapted with EksCluster.fromCluster(scope, id, { cluster, nodeModeType, ... })');
+  return isHandle;
+}
+
+/**
+ * Throws at once, naming the construct, when `cluster` is not an `IEksCluster`: every other check
+ * and default of a capability reads facts off the handle.
+ */
+export function requireClusterHandle(scope: IConstruct, constructName: string, cluster: IEksCluster | undefined): void {
+  const errors = new PropErrors(scope, constructName);
+  if (!checkClusterHandle(errors, cluster)) {
+    errors.throwIfAny();
+  }
 }

@@ -7,22 +7,9 @@ import { tryRead } from './cluster-facts';
 import { PropErrors } from './prop-errors';
 
 /**
- * What the storage constructs share: the cluster handle check, the CSI driver add-on version, and
+ * What the storage constructs share: the CSI driver add-on version, and
  * the node security groups that storage traffic is allowed from.
  */
-
-/**
- * Records an error when `cluster` is not an `IEksCluster`: missing, or an aws-eks-v2 cluster passed
- * where the handle is expected (the storage constructs' old API). Returns whether it is one, so the
- * caller can stop before reading facts off it.
- */
-export function checkClusterHandle(errors: PropErrors, cluster: IEksCluster | undefined): boolean {
-  const isHandle = cluster !== undefined && cluster !== null && typeof cluster.waitForCapacity === 'function'
-    && cluster.kubernetesVersion !== undefined && cluster.nodeModeType !== undefined;
-  errors.check(isHandle, 'cluster', cluster === undefined || cluster === null ? undefined : cluster.node?.path ?? 'an object',
-    'must be an EksCluster, or an aws-eks-v2 cluster adapted with EksCluster.fromCluster(scope, id, { cluster, nodeModeType, ... })');
-  return isHandle;
-}
 
 /**
  * The version of a CSI driver add-on to install: `given` (checked against the pinned major), else

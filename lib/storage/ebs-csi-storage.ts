@@ -16,7 +16,8 @@ import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { limitGrantsToAwsServices } from '../private/key-policy';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { checkClusterHandle, csiAddonVersion } from '../private/storage';
+import { csiAddonVersion } from '../private/storage';
+import { checkClusterHandle } from '../private/cluster-facts';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
 const EBS_CSI_ADDON_NAME = 'aws-ebs-csi-driver';

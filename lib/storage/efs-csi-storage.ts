@@ -21,7 +21,8 @@ import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { limitGrantsToAwsServices } from '../private/key-policy';
 import { podIdentityRole } from '../private/pod-identity';
 import { checkIntRange, PropErrors } from '../private/prop-errors';
-import { checkClusterHandle, csiAddonVersion, nodeClientGroups, oneSubnetPerAz, requireNodeGroupsCovered } from '../private/storage';
+import { csiAddonVersion, nodeClientGroups, oneSubnetPerAz, requireNodeGroupsCovered } from '../private/storage';
+import { checkClusterHandle } from '../private/cluster-facts';
 import { selectSubnetsOrNone } from '../private/subnets';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 

@@ -15,7 +15,8 @@ import { checkTagsAtSynth } from '../private/tag-rules';
 import { checkDnsLabel, checkObjectName } from '../private/kubernetes-names';
 import { limitGrantsToAwsServices } from '../private/key-policy';
 import { PropErrors } from '../private/prop-errors';
-import { checkClusterHandle, csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
+import { csiAddonVersion, nodeClientGroups, requireNodeGroupsCovered } from '../private/storage';
+import { checkClusterHandle } from '../private/cluster-facts';
 import { selectSubnetsOrNone } from '../private/subnets';
 import { VolumeReclaimPolicy } from './reclaim-policy';
 
